@@ -285,3 +285,25 @@ export interface UndoPlan {
   /** Rules to revoke (what the record authorized). */
   readonly revoke: readonly RecordedRule[];
 }
+
+/** Everything {@link buildNotice} needs to write the mail and the record of one decision. */
+export interface NoticeInput {
+  readonly action: NoticeAction;
+  readonly recordId: string;
+  /** ISO 8601. */
+  readonly time: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly finding: Finding;
+  readonly policy: AccountPolicy;
+  readonly group: GroupSnapshot;
+  readonly assessment: Assessment;
+  readonly plan: RemediationPlan;
+  /** What was actually changed (for `remediated`, and for `failed` after a partial change). */
+  readonly applied?: {
+    readonly revoked: readonly RecordedRule[];
+    readonly authorized: readonly RecordedRule[];
+  };
+  readonly exemption?: { readonly reason: string; readonly until?: string };
+  readonly error?: RemediationRecord['error'];
+}
