@@ -1,0 +1,141 @@
+/** Codes callers branch on. */
+export type AwsAdapterErrorCode =
+  /** IAM or an SCP refused the call; retrying does not help. */
+  | 'ACCESS_DENIED'
+  /** The security group does not exist (any more). */
+  | 'GROUP_NOT_FOUND'
+  /** A group name matched several groups, so the adapter cannot tell which one is meant. */
+  | 'AMBIGUOUS_GROUP'
+  /** AWS throttled the call and the SDK's retries ran out. */
+  | 'THROTTLED'
+  /** Any other AWS failure (5xx after retries, validation, network). */
+  | 'AWS_ERROR';
+
+/**
+ * Base of every error the adapters throw. `code` is stable; `awsCode` is the AWS error code
+ * (`UnauthorizedOperation`, `RequestLimitExceeded`, …) when AWS sent one.
+ *
+ * @example
+ * try { await gateway.revoke(id, ruleIds) } catch (e) { if (e instanceof AccessDeniedError) notify(e.action) }
+ */
+export class AwsAdapterError extends Error {
+  readonly code: AwsAdapterErrorCode;
+  readonly awsCode?: string;
+
+  constructor(
+    code: AwsAdapterErrorCode,
+    message: string,
+    awsCode?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AwsAdapterError';
+    this.code = code;
+    if (awsCode !== undefined) this.awsCode = awsCode;
+  }
+}
+
+/** The caller's credentials may not perform `action` (IAM policy, permission boundary or SCP). */
+export class AccessDeniedError extends AwsAdapterError {
+  /** The denied IAM action, e.g. `ec2:RevokeSecurityGroupIngress`. */
+  readonly action: string;
+
+  constructor(action: string, awsCode: string, detail: string, options?: ErrorOptions) {
+    super('ACCESS_DENIED', `${action} was denied (${awsCode}): ${detail}`, awsCode, options);
+    this.name = 'AccessDeniedError';
+    this.action = action;
+  }
+}
+
+/** The security group named by `groupRef` does not exist in this account and region. */
+export class GroupNotFoundError extends AwsAdapterError {
+  constructor(
+    readonly groupRef: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'GROUP_NOT_FOUND',
+      `security group ${groupRef} does not exist`,
+      'InvalidGroup.NotFound',
+      options,
+    );
+    this.name = 'GroupNotFoundError';
+  }
+}
+
+/** AWS kept throttling `action` after the SDK's retries; Lambda's own retry is the next step. */
+export class ThrottledError extends AwsAdapterError {
+  constructor(
+    readonly action: string,
+    awsCode: string,
+    options?: ErrorOptions,
+  ) {
+    super('THROTTLED', `${action} was throttled (${awsCode}) after retries`, awsCode, options);
+    this.name = 'ThrottledError';
+  }
+}
+
+const ACCESS_DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+]);
+
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'SlowDown',
+]);
+
+/** The AWS error code of an SDK error (`name`, or `Code` on some protocols), if any. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { Code, name } = error as { Code?: unknown; name?: unknown };
+  if (typeof Code === 'string' && Code) return Code;
+  return typeof name === 'string' && name && name !== 'Error' ? name : undefined;
+}
+
+/** True when the SDK error carries one of `codes`. */
+export function hasAwsCode(error: unknown, ...codes: readonly string[]): boolean {
+  const code = awsErrorCode(error);
+  return code !== undefined && codes.includes(code);
+}
+
+/**
+ * Turns an SDK error from `action` into the adapter's typed errors: access denied, throttled,
+ * group not found, or a generic {@link AwsAdapterError} with the AWS code. The original error is
+ * kept as `cause`.
+ */
+export function classifyAwsError(
+  error: unknown,
+  action: string,
+  groupRef = 'named in the request',
+): AwsAdapterError {
+  if (error instanceof AwsAdapterError) return error;
+  const code = awsErrorCode(error) ?? 'Unknown';
+  const message = error instanceof Error ? error.message : String(error);
+  const options = { cause: error };
+  if (ACCESS_DENIED_CODES.has(code)) return new AccessDeniedError(action, code, message, options);
+  if (THROTTLING_CODES.has(code)) return new ThrottledError(action, code, options);
+  if (code === 'InvalidGroup.NotFound') return new GroupNotFoundError(groupRef, options);
+  return new AwsAdapterError('AWS_ERROR', `${action} failed (${code}): ${message}`, code, options);
+}
+
+/** Runs one SDK call and rethrows its failure classified by {@link classifyAwsError}. */
+export async function callAws<T>(
+  action: string,
+  call: () => Promise<T>,
+  groupRef?: string,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyAwsError(error, action, groupRef);
+  }
+}
