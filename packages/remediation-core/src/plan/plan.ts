@@ -1,0 +1,118 @@
+/**
+ * The smallest change that removes every exposure of one group (DESIGN.md, "Remediation").
+ * Pure: the plan is data that an adapter applies, authorizations first.
+ */
+import { InvalidSettingsError } from '../errors.js';
+import type {
+  AddressFamily,
+  Assessment,
+  DroppedAccess,
+  InboundRule,
+  PlanOptions,
+  RemediationPlan,
+  RemediationStrategy,
+  RuleToAuthorize,
+} from '../model.js';
+import { sameAccess } from '../rules/permission.js';
+import { narrowExposure } from './narrow.js';
+
+/** EC2's default quota of inbound rules per security group and address family. */
+export const DEFAULT_RULE_QUOTA = 60;
+
+const STRATEGIES: readonly RemediationStrategy[] = ['narrow', 'revoke'];
+
+/** Families a rule counts against: its CIDR's, or both for prefix lists and security groups. */
+function familiesOf(rule: RuleToAuthorize): readonly AddressFamily[] {
+  return rule.source.kind === 'cidr' ? [rule.source.family] : ['ipv4', 'ipv6'];
+}
+
+/**
+ * Inbound rules per family while the plan is applied. Authorizations come before revocations,
+ * so the peak is the group's rules plus every authorized rule.
+ */
+export function peakRuleCounts(
+  rules: readonly RuleToAuthorize[],
+  authorize: readonly RuleToAuthorize[],
+): Record<AddressFamily, number> {
+  const counts: Record<AddressFamily, number> = { ipv4: 0, ipv6: 0 };
+  for (const rule of [...rules, ...authorize]) {
+    for (const family of familiesOf(rule)) counts[family] += 1;
+  }
+  return counts;
+}
+
+function validated(options: PlanOptions): { strategy: RemediationStrategy; ruleQuota: number } {
+  const strategy = options.strategy ?? 'narrow';
+  if (!STRATEGIES.includes(strategy)) {
+    throw new InvalidSettingsError('strategy', `expected narrow or revoke, got ${strategy}`);
+  }
+  const ruleQuota = options.ruleQuota ?? DEFAULT_RULE_QUOTA;
+  if (!Number.isInteger(ruleQuota) || ruleQuota < 1) {
+    throw new InvalidSettingsError('ruleQuota', `expected a positive integer, got ${ruleQuota}`);
+  }
+  return { strategy, ruleQuota };
+}
+
+/**
+ * Plans the remediation of an assessment.
+ *
+ * - `revoke`: revoke each exposing rule, authorize nothing.
+ * - `narrow` (default): for each exposing rule, authorize what it allowed minus tcp on its
+ *   exposed ports (same source and description), then revoke it; see `narrowExposure`. An
+ *   authorization that a kept rule (or an earlier authorization) already grants is left out.
+ *   When the group's rules plus the authorizations would pass `ruleQuota` in a family (CIDR
+ *   rules count in their family, prefix-list and security-group rules in both), the whole plan
+ *   falls back to `revoke` and `fallbackReason` says why.
+ *
+ * Rules without `ruleId` are planned too (so `explain` works offline); an adapter needs ids to
+ * revoke.
+ *
+ * @throws InvalidSettingsError for an unknown strategy or a quota that is not a positive integer.
+ * @example
+ * planRemediation(assessGroup(group)) // tcp 0-65535 from 0.0.0.0/0 →
+ * // { authorize: [tcp 0-21, tcp 23-65535 from 0.0.0.0/0], revoke: [the original rule], … }
+ */
+export function planRemediation(
+  assessment: Assessment,
+  options: PlanOptions = {},
+): RemediationPlan {
+  const { strategy, ruleQuota } = validated(options);
+  const revoke = assessment.exposures.map((exposure) => exposure.rule);
+  const revokePlan: RemediationPlan = {
+    groupId: assessment.groupId,
+    strategy,
+    appliedStrategy: 'revoke',
+    authorize: [],
+    revoke,
+    dropped: [],
+  };
+  if (strategy === 'revoke' || revoke.length === 0) {
+    return { ...revokePlan, appliedStrategy: strategy };
+  }
+
+  const revokedIds = new Set(revoke.flatMap((rule) => (rule.ruleId ? [rule.ruleId] : [])));
+  const kept = assessment.rules.filter(
+    (rule: InboundRule) => !revoke.includes(rule) && !(rule.ruleId && revokedIds.has(rule.ruleId)),
+  );
+  const authorize: RuleToAuthorize[] = [];
+  const dropped: DroppedAccess[] = [];
+  for (const exposure of assessment.exposures) {
+    const narrowing = narrowExposure(exposure);
+    for (const rule of narrowing.authorize) {
+      const granted = [...kept, ...authorize].some((other) => sameAccess(other, rule));
+      if (!granted) authorize.push(rule);
+    }
+    if (narrowing.dropped) dropped.push(narrowing.dropped);
+  }
+
+  const peak = peakRuleCounts(assessment.rules, authorize);
+  const over = (['ipv4', 'ipv6'] as const).filter((family) => peak[family] > ruleQuota);
+  if (over.length > 0) {
+    const detail = over.map((family) => `${family} ${peak[family]}`).join(', ');
+    return {
+      ...revokePlan,
+      fallbackReason: `narrowing would need ${authorize.length} new rule(s), bringing the group to ${detail} inbound rules, over the quota of ${ruleQuota} per family; revoking the exposing rules instead`,
+    };
+  }
+  return { ...revokePlan, appliedStrategy: 'narrow', authorize, dropped };
+}
