@@ -39,17 +39,15 @@ const itemSchema = z.object({
   awsAccountId: text,
   tags: z.record(z.string(), z.string()).nullish(),
   // The GetResourceConfigHistory API returns `configuration` as a JSON string.
-  configuration: z.union([
-    configurationSchema,
-    z.string().transform((json, ctx) => {
-      try {
-        return configurationSchema.parse(JSON.parse(json));
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `configuration string: ${String(error)}` });
-        return z.NEVER;
-      }
-    }),
-  ]),
+  configuration: z.preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `configuration string: ${String(error)}` });
+      return z.NEVER;
+    }
+  }, configurationSchema),
 });
 
 type ConfigPermission = z.infer<typeof permissionSchema>;
