@@ -118,9 +118,12 @@ export function classifyAwsError(
   groupRef = 'named in the request',
 ): AwsAdapterError {
   if (error instanceof AwsAdapterError) return error;
-  const code = awsErrorCode(error) ?? 'Unknown';
+  const code = awsErrorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   const options = { cause: error };
+  if (code === undefined) {
+    return new AwsAdapterError('AWS_ERROR', `${action} failed: ${message}`, undefined, options);
+  }
   if (ACCESS_DENIED_CODES.has(code)) return new AccessDeniedError(action, code, message, options);
   if (THROTTLING_CODES.has(code)) return new ThrottledError(action, code, options);
   if (code === 'InvalidGroup.NotFound') return new GroupNotFoundError(groupRef, options);

@@ -1,5 +1,11 @@
 /**
  * `@sg-guard/aws`: the AWS adapters, the only code that imports `@aws-sdk/*`.
  */
-export * from './clients.js';
+
 export * from './accounts.js';
+export * from './clients.js';
+export * from './credentials.js';
+export * from './ec2-gateway.js';
+export * from './errors.js';
+export * from './org-policy.js';
+export * from './sns-publisher.js';

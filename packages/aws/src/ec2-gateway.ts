@@ -1,0 +1,284 @@
+/**
+ * The EC2 side of a remediation in one account and region: read a group with its rule ids,
+ * resolve prefix lists, authorize narrowing rules, revoke by rule id.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
+  type DescribeSecurityGroupsCommandInput,
+  type EC2Client,
+  paginateDescribeSecurityGroupRules,
+  paginateGetManagedPrefixListEntries,
+  RevokeSecurityGroupIngressCommand,
+  type SecurityGroup,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import {
+  type GroupSnapshot,
+  type PrefixListEntries,
+  type RecordedRule,
+  type RuleToAuthorize,
+  rulesFromSecurityGroupRules,
+  type SecurityGroupGateway,
+  sameAccess,
+  tagsToRecord,
+  toIpPermission,
+} from '@sg-guard/remediation-core';
+import { AwsAdapterError, classifyAwsError, hasAwsCode } from './errors.js';
+
+/** Codes EC2 sends for an id that is well-formed but unknown, or not even well-formed. */
+const GROUP_MISSING = [
+  'InvalidGroup.NotFound',
+  'InvalidGroupId.Malformed',
+  'InvalidGroupId.NotFound',
+];
+const RULE_MISSING = ['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound'];
+const PREFIX_LIST_MISSING = ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'];
+
+/** Options of {@link Ec2SecurityGroupGateway}. */
+export interface Ec2GatewayOptions {
+  /** Built once per container (see `createEc2Client`). */
+  readonly ec2: EC2Client;
+  /**
+   * How long fetched prefix list entries are reused. Lists change rarely and are read only when a
+   * guarded port references them.
+   * @default 300_000 (5 minutes)
+   */
+  readonly prefixListTtlMs?: number;
+  /** Clock in epoch milliseconds (tests inject one). @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * {@link SecurityGroupGateway} over one `EC2Client` (one account and region). Every SDK failure
+ * is rethrown as a typed `AwsAdapterError` (`AccessDeniedError` names the denied action).
+ *
+ * @example
+ * const gateway = new Ec2SecurityGroupGateway({ ec2: createEc2Client({ region: 'eu-west-1' }) });
+ * const group = await gateway.loadGroup({ groupId: 'sg-0123456789abcdef0' });
+ */
+export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
+  private readonly ec2: EC2Client;
+  private readonly prefixListTtlMs: number;
+  private readonly now: () => number;
+  private readonly prefixLists = new Map<
+    string,
+    { readonly entries: readonly string[]; readonly expiresAt: number }
+  >();
+
+  constructor(options: Ec2GatewayOptions) {
+    this.ec2 = options.ec2;
+    this.prefixListTtlMs = options.prefixListTtlMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * By id: DescribeSecurityGroups and DescribeSecurityGroupRules at once. By name only:
+   * DescribeSecurityGroups `GroupNames`, which EC2 resolves in the default VPC (exactly where a
+   * name-only API call acts), then the rules.
+   */
+  async loadGroup(ref: {
+    readonly groupId?: string;
+    readonly groupName?: string;
+  }): Promise<GroupSnapshot | undefined> {
+    if (ref.groupId) {
+      const groupId = ref.groupId;
+      const [group, rules] = await Promise.all([
+        this.describeGroup({ GroupIds: [groupId] }, groupId),
+        this.describeRules(groupId),
+      ]);
+      return group && snapshotOf(group, rules);
+    }
+    if (ref.groupName) {
+      const group = await this.describeGroup({ GroupNames: [ref.groupName] }, ref.groupName);
+      if (!group?.GroupId) return undefined;
+      return snapshotOf(group, await this.describeRules(group.GroupId));
+    }
+    throw new AwsAdapterError('AWS_ERROR', 'a group reference needs a groupId or a groupName');
+  }
+
+  /**
+   * Entries of each list, from the container's cache when fresh, else GetManagedPrefixListEntries
+   * (all pages, lists fetched concurrently). A list that does not exist is left out, so the
+   * assessment reports it as unresolved.
+   */
+  async loadPrefixLists(prefixListIds: readonly string[]): Promise<PrefixListEntries> {
+    const now = this.now();
+    const stale = [...new Set(prefixListIds)].filter(
+      (id) => (this.prefixLists.get(id)?.expiresAt ?? 0) <= now,
+    );
+    await Promise.all(
+      stale.map(async (id) => {
+        const entries = await this.fetchPrefixList(id);
+        if (entries) this.prefixLists.set(id, { entries, expiresAt: now + this.prefixListTtlMs });
+        else this.prefixLists.delete(id);
+      }),
+    );
+    const result = new Map<string, readonly string[]>();
+    for (const id of prefixListIds) {
+      const cached = this.prefixLists.get(id);
+      if (cached) result.set(id, cached.entries);
+    }
+    return result;
+  }
+
+  /**
+   * One AuthorizeSecurityGroupIngress for all rules; the ids come from the response's
+   * `SecurityGroupRules`. EC2 rejects the whole call when one rule exists already, so on
+   * `InvalidPermission.Duplicate` the rules are authorized one by one and the duplicates are
+   * returned without an id.
+   */
+  async authorize(
+    groupId: string,
+    rules: readonly RuleToAuthorize[],
+  ): Promise<readonly RecordedRule[]> {
+    if (rules.length === 0) return [];
+    try {
+      return await this.authorizeBatch(groupId, rules);
+    } catch (error) {
+      if (!hasAwsCode(error, 'InvalidPermission.Duplicate')) {
+        throw classifyAwsError(error, 'ec2:AuthorizeSecurityGroupIngress', groupId);
+      }
+      if (rules.length === 1) return rules.map(withoutId);
+    }
+    const recorded: RecordedRule[] = [];
+    for (const rule of rules) {
+      try {
+        recorded.push(...(await this.authorizeBatch(groupId, [rule])));
+      } catch (error) {
+        if (!hasAwsCode(error, 'InvalidPermission.Duplicate')) {
+          throw classifyAwsError(error, 'ec2:AuthorizeSecurityGroupIngress', groupId);
+        }
+        recorded.push(withoutId(rule));
+      }
+    }
+    return recorded;
+  }
+
+  /**
+   * One RevokeSecurityGroupIngress by `SecurityGroupRuleIds`. EC2 rejects the whole call when
+   * one id is gone, so on a not-found error the ids are revoked one by one to tell what this
+   * call removed from what was already gone.
+   */
+  async revoke(
+    groupId: string,
+    ruleIds: readonly string[],
+  ): Promise<{ readonly revoked: readonly string[]; readonly alreadyGone: readonly string[] }> {
+    const ids = [...new Set(ruleIds)];
+    if (ids.length === 0) return { revoked: [], alreadyGone: [] };
+    if (await this.revokeIds(groupId, ids)) return { revoked: ids, alreadyGone: [] };
+    if (ids.length === 1) return { revoked: [], alreadyGone: ids };
+    const revoked: string[] = [];
+    const alreadyGone: string[] = [];
+    for (const id of ids) {
+      if (await this.revokeIds(groupId, [id])) revoked.push(id);
+      else alreadyGone.push(id);
+    }
+    return { revoked, alreadyGone };
+  }
+
+  /** `false` when EC2 says a rule id does not exist; other failures are thrown, typed. */
+  private async revokeIds(groupId: string, ids: readonly string[]): Promise<boolean> {
+    try {
+      await this.ec2.send(
+        new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: [...ids] }),
+      );
+      return true;
+    } catch (error) {
+      if (hasAwsCode(error, ...RULE_MISSING)) return false;
+      throw classifyAwsError(error, 'ec2:RevokeSecurityGroupIngress', groupId);
+    }
+  }
+
+  private async authorizeBatch(
+    groupId: string,
+    rules: readonly RuleToAuthorize[],
+  ): Promise<RecordedRule[]> {
+    const response = await this.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: rules.map(toIpPermission),
+      }),
+    );
+    const created = rulesFromSecurityGroupRules(response.SecurityGroupRules ?? []);
+    // Match by access, not position: the response's order is not documented.
+    return rules.map((rule) => {
+      const match = created.find((candidate) => sameAccess(candidate, rule));
+      return match?.ruleId ? { ...rule, ruleId: match.ruleId } : withoutId(rule);
+    });
+  }
+
+  private async describeGroup(
+    input: DescribeSecurityGroupsCommandInput,
+    groupRef: string,
+  ): Promise<SecurityGroup | undefined> {
+    let groups: SecurityGroup[];
+    try {
+      groups = (await this.ec2.send(new DescribeSecurityGroupsCommand(input))).SecurityGroups ?? [];
+    } catch (error) {
+      if (hasAwsCode(error, ...GROUP_MISSING)) return undefined;
+      throw classifyAwsError(error, 'ec2:DescribeSecurityGroups', groupRef);
+    }
+    if (groups.length > 1) {
+      throw new AwsAdapterError(
+        'AMBIGUOUS_GROUP',
+        `${groups.length} security groups are named ${groupRef}; cannot tell which one is meant`,
+      );
+    }
+    return groups[0];
+  }
+
+  private async describeRules(groupId: string): Promise<SecurityGroupRule[]> {
+    const rules: SecurityGroupRule[] = [];
+    try {
+      const pages = paginateDescribeSecurityGroupRules(
+        { client: this.ec2, pageSize: 1000 },
+        { Filters: [{ Name: 'group-id', Values: [groupId] }] },
+      );
+      for await (const page of pages) rules.push(...(page.SecurityGroupRules ?? []));
+    } catch (error) {
+      if (hasAwsCode(error, ...GROUP_MISSING)) return [];
+      throw classifyAwsError(error, 'ec2:DescribeSecurityGroupRules', groupId);
+    }
+    return rules;
+  }
+
+  private async fetchPrefixList(prefixListId: string): Promise<string[] | undefined> {
+    const cidrs: string[] = [];
+    try {
+      const pages = paginateGetManagedPrefixListEntries(
+        { client: this.ec2, pageSize: 100 },
+        { PrefixListId: prefixListId },
+      );
+      for await (const page of pages) {
+        for (const entry of page.Entries ?? []) if (entry.Cidr) cidrs.push(entry.Cidr);
+      }
+    } catch (error) {
+      if (hasAwsCode(error, ...PREFIX_LIST_MISSING)) return undefined;
+      throw classifyAwsError(error, 'ec2:GetManagedPrefixListEntries');
+    }
+    return cidrs;
+  }
+}
+
+function withoutId(rule: RuleToAuthorize): RecordedRule {
+  const { ruleId: _ignored, ...rest } = rule as RecordedRule;
+  return rest;
+}
+
+function snapshotOf(group: SecurityGroup, rules: readonly SecurityGroupRule[]): GroupSnapshot {
+  if (!group.GroupId) {
+    throw new AwsAdapterError('AWS_ERROR', 'DescribeSecurityGroups returned a group without an id');
+  }
+  return {
+    groupId: group.GroupId,
+    ...(group.GroupName ? { groupName: group.GroupName } : {}),
+    ...(group.VpcId ? { vpcId: group.VpcId } : {}),
+    ...(group.OwnerId ? { ownerId: group.OwnerId } : {}),
+    tags: tagsToRecord(group.Tags),
+    // The `group-id` filter already selects the group; checking again costs nothing.
+    rules: rulesFromSecurityGroupRules(
+      rules.filter((rule) => rule.GroupId === undefined || rule.GroupId === group.GroupId),
+    ),
+  };
+}
