@@ -60,13 +60,20 @@ export async function startMoto(
   await waitUntilAnswering(endpoint, options.timeoutMs ?? 30_000);
   return {
     endpoint,
-    async reset() {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!response.ok)
-        throw new EmulatorUnavailableError(`moto reset failed: HTTP ${response.status}`);
-    },
+    reset: () => resetMoto(endpoint),
     stop: () => stopProcess(child),
   };
+}
+
+/**
+ * Forgets every resource of the `moto_server` at `endpoint` (`POST /moto-api/reset`): for test
+ * workers that only know the endpoint of a server started elsewhere. Assumed-role credentials
+ * from before the reset silently act in the management account afterwards: assume again.
+ */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!response.ok)
+    throw new EmulatorUnavailableError(`moto reset failed: HTTP ${response.status}`);
 }
 
 function waitForEndpoint(child: ChildProcess, timeoutMs: number): Promise<string> {
