@@ -1,0 +1,47 @@
+/**
+ * The failures of a port that the use case handles rather than throws. Adapters signal them by
+ * shape (`code`), so the core needs no import of any adapter package; `@sg-guard/aws`'s
+ * `AccessDeniedError` and `GroupNotFoundError` have these shapes.
+ */
+
+/** IAM, a permission boundary or an SCP refused a call; retrying does not help. */
+export interface AccessDeniedFailure {
+  readonly code: 'ACCESS_DENIED';
+  /** The denied IAM action, e.g. `ec2:RevokeSecurityGroupIngress`. */
+  readonly action: string;
+  /** The AWS error code (`UnauthorizedOperation`, `AccessDenied`…), when known. */
+  readonly awsCode?: string;
+  readonly message: string;
+}
+
+/** The group disappeared between the event and the call. */
+export interface GroupNotFoundFailure {
+  readonly code: 'GROUP_NOT_FOUND';
+  readonly message: string;
+}
+
+function hasCode(error: unknown, code: string): error is { code: string; message: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === code &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+/**
+ * Whether a port's error means access was denied (and names the action).
+ *
+ * @example
+ * isAccessDenied(new AccessDeniedError('ec2:RevokeSecurityGroupIngress', 'UnauthorizedOperation', '…')) // → true
+ */
+export function isAccessDenied(error: unknown): error is AccessDeniedFailure {
+  return (
+    hasCode(error, 'ACCESS_DENIED') && typeof (error as { action?: unknown }).action === 'string'
+  );
+}
+
+/** Whether a port's error means the group does not exist. */
+export function isGroupNotFound(error: unknown): error is GroupNotFoundFailure {
+  return hasCode(error, 'GROUP_NOT_FOUND');
+}
