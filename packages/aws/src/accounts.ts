@@ -4,8 +4,9 @@
  */
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { assumeRoleCredentials } from './credentials.js';
 import { AwsAdapterError, callAws } from './errors.js';
 
 /** One member of the organization, as ListAccounts reports it. */
@@ -85,10 +86,12 @@ export interface AccountRoleOptions {
   readonly roleName?: string;
   /** @default 'aws' */
   readonly partition?: string;
-  /** @default 'sg-guard' */
+  /** Shows in the account's CloudTrail as who looked. @default 'sg-guard' */
   readonly sessionName?: string;
-  /** Refresh the credentials this long before they expire. @default 300_000 (5 minutes) */
-  readonly refreshMarginMs?: number;
+  /** Assume again this long before the credentials expire. @default 300_000 (5 minutes) */
+  readonly refreshBeforeExpiryMs?: number;
+  /** Clock in epoch milliseconds (tests inject one). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** `arn:<partition>:iam::<account>:role/<roleName>`. */
@@ -98,9 +101,9 @@ export function accountRoleArn(options: AccountRoleOptions): string {
 }
 
 /**
- * Assumes the role in the account now (so an account that cannot be entered fails here, once,
- * with a typed error) and returns a credential provider that re-assumes shortly before the
- * credentials expire, for scans and fixes that outlast the session.
+ * Assumes the role in the account now, so an account that cannot be entered fails here, once,
+ * with a typed error, and returns the {@link assumeRoleCredentials} provider that re-assumes
+ * shortly before the credentials expire (scans and fixes may outlast the session).
  *
  * @throws AccessDeniedError when the role may not be assumed; AwsAdapterError otherwise.
  * @example
@@ -111,40 +114,15 @@ export async function assumeAccountRole(
   sts: STSClient,
   options: AccountRoleOptions,
 ): Promise<AwsCredentialIdentityProvider> {
-  const roleArn = accountRoleArn(options);
-  const margin = options.refreshMarginMs ?? 300_000;
-  const assume = async (): Promise<AwsCredentialIdentity> => {
-    const response = await callAws('sts:AssumeRole', () =>
-      sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: options.sessionName ?? 'sg-guard',
-        }),
-      ),
-    );
-    const credentials = response.Credentials;
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-      throw new AwsAdapterError('AWS_ERROR', `AssumeRole ${roleArn} returned no credentials`);
-    }
-    return {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
-      ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
-    };
-  };
-  let current = Promise.resolve(await assume());
-  return async () => {
-    const credentials = await current;
-    const expiresAt = credentials.expiration?.getTime();
-    if (expiresAt !== undefined && expiresAt - margin <= Date.now()) {
-      current = assume();
-      // A failed refresh is retried on the next call rather than cached forever.
-      current.catch(() => {
-        current = Promise.resolve(credentials);
-      });
-      return current;
-    }
-    return credentials;
-  };
+  const provider = assumeRoleCredentials({
+    sts,
+    roleArn: accountRoleArn(options),
+    sessionName: options.sessionName ?? 'sg-guard',
+    ...(options.refreshBeforeExpiryMs !== undefined
+      ? { refreshBeforeExpiryMs: options.refreshBeforeExpiryMs }
+      : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  await provider();
+  return provider;
 }

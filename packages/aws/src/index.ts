@@ -7,5 +7,6 @@ export * from './clients.js';
 export * from './credentials.js';
 export * from './ec2-gateway.js';
 export * from './errors.js';
+export * from './inventory.js';
 export * from './org-policy.js';
 export * from './sns-publisher.js';

@@ -131,6 +131,7 @@ describe('assumeAccountRole', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
       RoleArn: 'arn:aws:iam::111122223333:role/OrganizationAccountAccessRole',
       RoleSessionName: 'audit',
+      DurationSeconds: 3600,
     });
   });
 
@@ -166,13 +167,11 @@ describe('assumeAccountRole', () => {
 
   it('fails at once with a typed error when the role may not be assumed', async () => {
     // Prepare
-    stsMock
-      .on(AssumeRoleCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
-          name: 'AccessDenied',
-        }),
-      );
+    stsMock.on(AssumeRoleCommand).rejects(
+      Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
+        name: 'AccessDenied',
+      }),
+    );
 
     // Act
     const entering = assumeAccountRole(sts, { accountId: '111122223333' });
