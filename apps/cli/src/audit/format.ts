@@ -1,0 +1,172 @@
+/** The audit report as a table, JSON, CSV or Markdown: grouped by account, then region. */
+import { describeRule } from '@sg-guard/remediation-core';
+import { describeExposure, describeMode, describePlan } from '../output/describe.js';
+import { renderCsv, renderMarkdownTable, renderTable } from '../output/table.js';
+import type { AccountAudit, AuditReport, ExposedGroup } from './report.js';
+
+/** Output formats of `audit --format`. */
+export const AUDIT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+
+const account = (a: AccountAudit) =>
+  a.accountName ? `${a.accountId} (${a.accountName})` : a.accountId;
+const group = (g: ExposedGroup) => (g.groupName ? `${g.groupId} (${g.groupName})` : g.groupId);
+const planCell = (g: ExposedGroup) =>
+  [...(g.exemption ? [`exempt: ${g.exemption.reason}`] : []), ...describePlan(g.plan)].join('\n');
+
+/** One line: what was scanned and found. */
+export function summaryLine(report: AuditReport): string {
+  const s = report.summary;
+  const failed = s.failedAccounts + s.failedAccountRegions;
+  return (
+    `Scanned ${s.accountRegions} account-region(s) in ${s.accounts} account(s): ` +
+    `${s.groupsScanned} group(s), ${s.exposedGroups} exposed (${s.exposures} exposure(s)) ` +
+    `on port(s) ${report.ports.join(', ')}` +
+    (failed > 0 ? `; ${failed} failure(s)` : '')
+  );
+}
+
+function statusRows(report: AuditReport): string[][] {
+  return report.accounts.flatMap((a) => {
+    const mode = describeMode(a.policy);
+    if (a.regions.length === 0) return [[account(a), mode, '-', 'failed', '-', '-']];
+    return a.regions.map((r) => [
+      account(a),
+      mode,
+      r.region,
+      r.status,
+      r.status === 'ok' ? String(r.groupsScanned) : '-',
+      r.status === 'ok' ? String(r.exposedGroups.length) : '-',
+    ]);
+  });
+}
+
+function findingRows(report: AuditReport): string[][] {
+  return report.accounts.flatMap((a) =>
+    a.regions.flatMap((r) =>
+      r.exposedGroups.map((g) => [
+        a.accountId,
+        r.region,
+        group(g),
+        g.exposures.map(describeExposure).join('\n'),
+        planCell(g),
+      ]),
+    ),
+  );
+}
+
+function problems(report: AuditReport): string[] {
+  return report.accounts.flatMap((a) => [
+    ...(a.error ? [`${a.accountId}: cannot enter the account: ${a.error.message}`] : []),
+    ...(a.policyError ? [`${a.accountId}: mode unknown: ${a.policyError.message}`] : []),
+    ...a.regions.flatMap((r) =>
+      r.status === 'failed' && r.error && r.error !== a.error
+        ? [`${a.accountId} ${r.region}: scan failed: ${r.error.message}`]
+        : [],
+    ),
+    ...a.regions.flatMap((r) =>
+      r.exposedGroups.flatMap((g) =>
+        g.unresolvedPrefixLists.length > 0
+          ? [
+              `${a.accountId} ${r.region} ${g.groupId}: unreadable prefix list(s) ${g.unresolvedPrefixLists.join(', ')}`,
+            ]
+          : [],
+      ),
+    ),
+  ]);
+}
+
+const STATUS_HEADER = ['ACCOUNT', 'MODE', 'REGION', 'STATUS', 'GROUPS', 'EXPOSED'];
+const FINDING_HEADER = ['ACCOUNT', 'REGION', 'GROUP', 'EXPOSURE', 'PLAN'];
+
+function table(report: AuditReport): string {
+  const findings = findingRows(report);
+  const issues = problems(report);
+  return [
+    `${summaryLine(report)}\n`,
+    renderTable(STATUS_HEADER, statusRows(report)),
+    findings.length > 0 ? renderTable(FINDING_HEADER, findings) : 'No exposed groups.\n',
+    ...(issues.length > 0 ? [`Problems:\n${issues.map((line) => `  ${line}\n`).join('')}`] : []),
+  ].join('\n');
+}
+
+function markdown(report: AuditReport): string {
+  const findings = findingRows(report);
+  const issues = problems(report);
+  return [
+    `# sg-guard audit\n\n${summaryLine(report)}. Generated ${report.generatedAt}.\n`,
+    `## Accounts and regions\n\n${renderMarkdownTable(STATUS_HEADER, statusRows(report))}`,
+    `## Exposed groups\n\n${findings.length > 0 ? renderMarkdownTable(FINDING_HEADER, findings) : 'None.\n'}`,
+    ...(issues.length > 0
+      ? [`## Problems\n\n${issues.map((line) => `- ${line}\n`).join('')}`]
+      : []),
+  ].join('\n');
+}
+
+const CSV_HEADER = [
+  'account_id',
+  'account_name',
+  'mode',
+  'region',
+  'status',
+  'group_id',
+  'group_name',
+  'vpc_id',
+  'rule_id',
+  'rule',
+  'exposed_ports',
+  'reason',
+  'plan',
+  'exemption',
+  'error',
+];
+
+/**
+ * One row per exposure (`status` = `exposed`), one per clean account-region (`clean`) and one
+ * per account-region that failed (`failed`), so a spreadsheet sees every account-region.
+ */
+function csv(report: AuditReport): string {
+  const rows = report.accounts.flatMap((a) => {
+    const base = [a.accountId, a.accountName, a.policy?.mode ?? 'unknown'];
+    if (a.regions.length === 0)
+      return [[...base, '', 'failed', ...Array(9).fill(''), a.error?.message]];
+    return a.regions.flatMap((r) => {
+      if (r.status === 'failed')
+        return [[...base, r.region, 'failed', ...Array(9).fill(''), r.error?.message]];
+      if (r.exposedGroups.length === 0)
+        return [[...base, r.region, 'clean', ...Array(10).fill('')]];
+      return r.exposedGroups.flatMap((g) =>
+        g.exposures.map((e) => [
+          ...base,
+          r.region,
+          'exposed',
+          g.groupId,
+          g.groupName,
+          g.vpcId,
+          e.rule.ruleId,
+          describeRule({ ...e.rule, ruleId: undefined }),
+          e.ports.join(' '),
+          e.reason,
+          describePlan(g.plan).join('; '),
+          g.exemption?.reason,
+          '',
+        ]),
+      );
+    });
+  });
+  return renderCsv(CSV_HEADER, rows);
+}
+
+/** The report in the chosen format. */
+export function formatAuditReport(report: AuditReport, format: AuditFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'csv':
+      return csv(report);
+    case 'markdown':
+      return markdown(report);
+    default:
+      return table(report);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Gathers an audit: every account-region scanned in bulk, every group assessed and planned by
+ * the core. Nothing here prints; progress is reported through a callback.
+ */
+import {
+  type AccountPolicy,
+  assessGroup,
+  evaluateExemption,
+  type GroupSnapshot,
+  type PrefixListEntries,
+  planRemediation,
+  type RemediationStrategy,
+} from '@sg-guard/remediation-core';
+import { createLimiter } from '../concurrency.js';
+import { type ErrorSummary, summarizeError } from '../handle-error.js';
+import {
+  type AccountAudit,
+  type AuditReport,
+  type ExposedGroup,
+  type RegionAudit,
+  summarize,
+} from './report.js';
+
+/** An account to audit; the name, when known, comes from ListAccounts. */
+export interface AuditTarget {
+  readonly accountId: string;
+  readonly name?: string;
+}
+
+/** What one region holds: every group, and the prefix lists its guarded ports reference. */
+export interface RegionInventory {
+  readonly groups: readonly GroupSnapshot[];
+  readonly prefixLists: PrefixListEntries;
+}
+
+/**
+ * The AWS side of an audit, per account. `enter` runs once per account before anything else;
+ * when it fails the account is reported as not entered and its regions are not scanned.
+ */
+export interface AuditEnvironment<S> {
+  enter(accountId: string): Promise<S>;
+  /** Regions to scan in the account when `--regions` was not given. */
+  enabledRegions(session: S): Promise<readonly string[]>;
+  policyFor(accountId: string): Promise<AccountPolicy>;
+  scan(session: S, region: string): Promise<RegionInventory>;
+}
+
+export interface AuditSettings {
+  readonly ports: readonly number[];
+  readonly strategy: RemediationStrategy;
+  readonly allowGroupExemptions: boolean;
+  /** Account-regions in flight at once (AssumeRole and DescribeRegions count as one each). */
+  readonly concurrency: number;
+  /** Explicit regions; every enabled region of each account when absent. */
+  readonly regions?: readonly string[];
+  readonly now: () => Date;
+}
+
+/** Progress after each account-region (total grows as accounts reveal their regions). */
+export interface AuditProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly exposedGroups: number;
+  readonly failed: number;
+}
+
+/** Assesses and plans each group of a region inventory; keeps the exposed ones. */
+export function exposedGroupsOf(
+  inventory: RegionInventory,
+  settings: Pick<AuditSettings, 'ports' | 'strategy' | 'allowGroupExemptions' | 'now'>,
+): ExposedGroup[] {
+  const now = settings.now();
+  return inventory.groups.flatMap((group): ExposedGroup[] => {
+    const assessment = assessGroup(group, {
+      ports: settings.ports,
+      prefixLists: inventory.prefixLists,
+    });
+    if (assessment.verdict !== 'EXPOSED') return [];
+    const exemption = evaluateExemption(group.tags, {
+      allowGroupExemptions: settings.allowGroupExemptions,
+      now,
+    });
+    return [
+      {
+        groupId: group.groupId,
+        ...(group.groupName ? { groupName: group.groupName } : {}),
+        ...(group.vpcId ? { vpcId: group.vpcId } : {}),
+        exposures: assessment.exposures,
+        plan: planRemediation(assessment, { strategy: settings.strategy }),
+        ...(exemption.exempt
+          ? {
+              exemption: {
+                reason: exemption.reason,
+                ...(exemption.until ? { until: exemption.until } : {}),
+              },
+            }
+          : {}),
+        unresolvedPrefixLists: assessment.unresolvedPrefixLists,
+      },
+    ];
+  });
+}
+
+/**
+ * Audits the targets: enters each account (at most `concurrency` account-regions at once),
+ * reads its mode, scans each region with one bulk inventory, and assesses every group. A
+ * failure is recorded where it happened (account or account-region); the rest completes.
+ */
+export async function runAudit<S>(
+  targets: readonly AuditTarget[],
+  environment: AuditEnvironment<S>,
+  settings: AuditSettings,
+  onProgress: (progress: AuditProgress) => void = () => {},
+): Promise<AuditReport> {
+  const limit = createLimiter(settings.concurrency);
+  const progress = { done: 0, total: 0, exposedGroups: 0, failed: 0 };
+  const report = () => onProgress({ ...progress });
+  const explicitRegions = settings.regions ? [...settings.regions].sort() : undefined;
+  if (explicitRegions) progress.total = targets.length * explicitRegions.length;
+
+  const auditAccount = async (target: AuditTarget): Promise<AccountAudit> => {
+    const policy = environment.policyFor(target.accountId).then(
+      (value) => ({ policy: value }),
+      (error: unknown) => ({ policyError: summarizeError(error) }),
+    );
+    let session: S;
+    let regions: readonly string[];
+    try {
+      session = await limit(() => environment.enter(target.accountId));
+      regions =
+        explicitRegions ?? [...(await limit(() => environment.enabledRegions(session)))].sort();
+      if (!explicitRegions) progress.total += regions.length;
+    } catch (error) {
+      const summary = summarizeError(error);
+      const failed = (explicitRegions ?? []).map((region) => failedRegion(region, summary));
+      progress.done += failed.length;
+      progress.failed += Math.max(failed.length, 1);
+      report();
+      return { ...identity(target), ...(await policy), error: summary, regions: failed };
+    }
+    const audited = await Promise.all(
+      regions.map((region) =>
+        limit(async (): Promise<RegionAudit> => {
+          const result = await auditRegion(environment, session, region, settings);
+          progress.done += 1;
+          progress.exposedGroups += result.exposedGroups.length;
+          if (result.status === 'failed') progress.failed += 1;
+          report();
+          return result;
+        }),
+      ),
+    );
+    const known = await policy;
+    const accountName = target.name ?? ('policy' in known ? known.policy.accountName : undefined);
+    return {
+      ...identity({ ...target, ...(accountName ? { name: accountName } : {}) }),
+      ...known,
+      regions: audited,
+    };
+  };
+
+  const accounts = await Promise.all(
+    [...targets].sort((a, b) => a.accountId.localeCompare(b.accountId)).map(auditAccount),
+  );
+  return {
+    generatedAt: settings.now().toISOString(),
+    ports: settings.ports,
+    strategy: settings.strategy,
+    accounts,
+    summary: summarize(accounts),
+  };
+}
+
+async function auditRegion<S>(
+  environment: AuditEnvironment<S>,
+  session: S,
+  region: string,
+  settings: AuditSettings,
+): Promise<RegionAudit> {
+  try {
+    const inventory = await environment.scan(session, region);
+    return {
+      region,
+      status: 'ok',
+      groupsScanned: inventory.groups.length,
+      exposedGroups: exposedGroupsOf(inventory, settings),
+    };
+  } catch (error) {
+    return failedRegion(region, summarizeError(error));
+  }
+}
+
+function failedRegion(region: string, error: ErrorSummary): RegionAudit {
+  return { region, status: 'failed', error, groupsScanned: 0, exposedGroups: [] };
+}
+
+function identity(target: AuditTarget): Pick<AccountAudit, 'accountId' | 'accountName'> {
+  return { accountId: target.accountId, ...(target.name ? { accountName: target.name } : {}) };
+}

@@ -1,0 +1,12 @@
+/**
+ * Entry point of `sg-guard` (and `pnpm sg-guard`, `pnpm demo`): build the program, run it, set
+ * the exit code. The only place that touches `process` for that.
+ */
+import { processIo } from './io.js';
+import { runCli } from './program.js';
+
+// The SDK warns on every run that future versions will need Node 22; the CLI supports Node 20
+// (package.json engines) and that notice would land in every report on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+process.exitCode = await runCli(process.argv.slice(2), processIo());
