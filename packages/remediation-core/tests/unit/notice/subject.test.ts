@@ -154,7 +154,7 @@ describe('buildSubject', () => {
           expect(subject).toContain(`${accountId} ${region}`);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });

@@ -151,7 +151,7 @@ describe('undoPlan', () => {
             expect(after.map(key).sort()).toEqual(before.map(key).sort());
           },
         ),
-        { numRuns: 300 },
+        { numRuns: 200 },
       );
     },
   );
