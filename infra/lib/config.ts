@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type ConfigIssue, ConfigNotFoundError, InvalidConfigError } from './errors.js';
+
+/** The example config committed at the repository root; `bin/app.ts` falls back to it. */
+export const DEFAULT_CONFIG_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'sg-guard.config.json',
+);
+
+/** Notice actions a mailbox can subscribe to (the `action` message attribute of each notice). */
+export const NOTICE_ACTIONS = ['remediated', 'would-remediate', 'exempted', 'failed'] as const;
+
+/** Longest region code AWS uses today (`ap-southeast-5`, `ap-northeast-3`) plus headroom. */
+const LONGEST_REGION = 16;
+/** S3 bucket names are at most 63 characters; asset buckets are `<prefix>-<region>`. */
+const MAX_ASSET_PREFIX = 63 - 1 - LONGEST_REGION;
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region code such as eu-west-1');
+/** An OU id, or the root id (deploys to the whole organization). */
+const organizationalUnitId = z
+  .string()
+  .regex(
+    /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
+    'must be an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)',
+  );
+
+function unique<T extends z.ZodType>(item: T, what: string) {
+  return z
+    .array(item)
+    .refine((items) => new Set(items).size === items.length, `must not repeat a ${what}`);
+}
+
+const notification = z.strictObject({
+  /** Address that receives the mail; it must confirm the subscription once. */
+  email: z.email('must be an e-mail address'),
+  /** Which notices this address receives (SNS filter policy on the `action` attribute). */
+  actions: unique(z.enum(NOTICE_ACTIONS), 'notice action').min(1, 'must name at least one action'),
+});
+
+const configSchema = z
+  .strictObject({
+    /** The AWS Organizations id (`o-…`); every cross-account grant is scoped to it. */
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5'),
+    /** The security account and region that host the findings topic. */
+    central: z.strictObject({ accountId, region }),
+    /** The account that owns the StackSet: the management account or a delegated admin. */
+    stackSetsAdmin: z.strictObject({
+      accountId,
+      /** `true` when `accountId` is a delegated administrator for StackSets. */
+      delegatedAdmin: z.boolean(),
+      /** Region of the rollout stack (the StackSet's home); defaults to `central.region`. */
+      region: region.optional(),
+    }),
+    /** Where the member stack goes. */
+    targets: z.strictObject({
+      organizationalUnitIds: unique(organizationalUnitId, 'organizational unit').min(
+        1,
+        'must name at least one organizational unit',
+      ),
+      regions: unique(region, 'region').min(1, 'must name at least one region'),
+      excludedAccounts: unique(accountId, 'account').default([]),
+    }),
+    /** Mailboxes and the notices each receives. */
+    notifications: z
+      .array(notification)
+      .min(1, 'must name at least one mailbox')
+      .refine(
+        (list) => new Set(list.map((n) => n.email.toLowerCase())).size === list.length,
+        'must not list an e-mail address twice',
+      ),
+    /** How the remediator behaves; mirrors the remediator's SG_GUARD_* settings. */
+    remediation: z
+      .strictObject({
+        ports: unique(z.int().min(1).max(65535), 'port').min(1).default([22]),
+        strategy: z.enum(['narrow', 'revoke']).default('narrow'),
+        defaultMode: z.enum(['enforce', 'notify', 'off']).default('enforce'),
+        allowGroupExemptions: z.boolean().default(false),
+        /** CloudTrail API-call rules (seconds) in addition to the Config rule (minutes). */
+        fastPath: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** How the member stack gets an AWS Config recorder. */
+    config: z
+      .strictObject({ recorderMode: z.enum(['auto', 'existing', 'create']).default('auto') })
+      .prefault({}),
+    /** Where the read-only Organizations role lives. */
+    orgReaderRole: z.strictObject({
+      location: z.enum(['management', 'delegated-admin']),
+      accountId,
+    }),
+    /** StackSet operation preferences. */
+    rollout: z
+      .strictObject({
+        maxConcurrentPercentage: z.int().min(1).max(100).default(25),
+        failureTolerancePercentage: z.int().min(0).max(100).default(10),
+        regionConcurrency: z.enum(['parallel', 'sequential']).default('parallel'),
+      })
+      .prefault({}),
+    /** Asset buckets are named `<prefix>-<region>`; S3 names are global, so make it yours. */
+    assetBucketPrefix: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]*[a-z0-9]$/,
+        'must be lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+      )
+      .max(MAX_ASSET_PREFIX)
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    const { stackSetsAdmin, orgReaderRole } = config;
+    if (
+      !stackSetsAdmin.delegatedAdmin &&
+      orgReaderRole.location === 'management' &&
+      orgReaderRole.accountId !== stackSetsAdmin.accountId
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['orgReaderRole', 'accountId'],
+        message: `must be the management account ${stackSetsAdmin.accountId}: stackSetsAdmin.delegatedAdmin is false, so stackSetsAdmin.accountId is the management account`,
+      });
+    }
+  })
+  .transform((config) => ({
+    ...config,
+    stackSetsAdmin: {
+      ...config.stackSetsAdmin,
+      region: config.stackSetsAdmin.region ?? config.central.region,
+    },
+    assetBucketPrefix:
+      config.assetBucketPrefix ?? `sg-guard-assets-${config.stackSetsAdmin.accountId}`,
+  }));
+
+/** The validated settings, defaults applied. */
+export type SgGuardConfig = z.output<typeof configSchema>;
+/** What the JSON file may contain (defaults not yet applied). */
+export type SgGuardConfigInput = z.input<typeof configSchema>;
+/** A notice action a mailbox can subscribe to. */
+export type NoticeActionName = (typeof NOTICE_ACTIONS)[number];
+
+function jsonPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((key, index) =>
+      typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
+    )
+    .join('');
+}
+
+function issuesOf(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      // Name the unknown key itself: a typo is found faster at its own path.
+      return { path: jsonPath([...issue.path, issue.keys[0] ?? '']), message: issue.message };
+    }
+    return { path: jsonPath(issue.path), message: issue.message };
+  });
+}
+
+/**
+ * Validates an already-parsed config document.
+ *
+ * @param source names the document in error messages (a file path, usually).
+ * @throws InvalidConfigError naming every offending field by its JSON path.
+ * @example
+ * const config = parseConfig(JSON.parse(text), 'sg-guard.config.json');
+ */
+export function parseConfig(document: unknown, source = 'config'): SgGuardConfig {
+  const result = configSchema.safeParse(document);
+  if (!result.success) throw new InvalidConfigError(source, issuesOf(result.error));
+  return result.data;
+}
+
+/**
+ * Reads and validates `sg-guard.config.json`.
+ *
+ * @throws ConfigNotFoundError when the file cannot be read.
+ * @throws InvalidConfigError when it is not JSON or does not validate.
+ * @example
+ * const config = loadConfig(process.env.SG_GUARD_CONFIG ?? DEFAULT_CONFIG_PATH);
+ */
+export function loadConfig(path: string = DEFAULT_CONFIG_PATH): SgGuardConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigNotFoundError(path, { cause });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidConfigError(path, [{ path: '(root)', message: (cause as Error).message }], {
+      cause,
+    });
+  }
+  return parseConfig(document, path);
+}
