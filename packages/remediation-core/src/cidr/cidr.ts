@@ -20,10 +20,33 @@ export function familyBits(family: AddressFamily): number {
   return BITS[family];
 }
 
+function hostMasks(bits: number): readonly bigint[] {
+  return Array.from({ length: bits + 1 }, (_, prefix) => (1n << BigInt(bits - prefix)) - 1n);
+}
+
+// Precomputed: BigInt shifts allocate, and containment tests run in tight loops.
+const HOST_MASKS: Readonly<Record<AddressFamily, readonly bigint[]>> = {
+  ipv4: hostMasks(32),
+  ipv6: hostMasks(128),
+};
+const NETWORK_MASKS: Readonly<Record<AddressFamily, readonly bigint[]>> = {
+  ipv4: HOST_MASKS.ipv4.map((mask) => (HOST_MASKS.ipv4[0] as bigint) ^ mask),
+  ipv6: HOST_MASKS.ipv6.map((mask) => (HOST_MASKS.ipv6[0] as bigint) ^ mask),
+};
+
 /** Size of the block minus one: the host-bit mask of a prefix length. */
 function hostMask(family: AddressFamily, prefixLength: number): bigint {
-  return (1n << BigInt(BITS[family] - prefixLength)) - 1n;
+  return HOST_MASKS[family][prefixLength] as bigint;
 }
+
+/** The network-bit mask of a prefix length. */
+function networkMask(family: AddressFamily, prefixLength: number): bigint {
+  return NETWORK_MASKS[family][prefixLength] as bigint;
+}
+
+// Groups repeat the same CIDRs (and assessments re-read them), so parsing is memoized.
+const PARSED = new Map<string, Cidr>();
+const PARSED_LIMIT = 4096;
 
 /** Last address of the block. */
 export function cidrLast(cidr: Cidr): bigint {
@@ -40,6 +63,15 @@ export function cidrLast(cidr: Cidr): bigint {
  * parseCidr('2001:DB8::1/32') // → { family: 'ipv6', prefixLength: 32, text: '2001:db8::/32', … }
  */
 export function parseCidr(text: string): Cidr {
+  const cached = PARSED.get(text);
+  if (cached !== undefined) return cached;
+  const cidr = parseUncached(text);
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(text, cidr);
+  return cidr;
+}
+
+function parseUncached(text: string): Cidr {
   if (typeof text !== 'string') throw new InvalidCidrError(String(text));
   const slash = text.indexOf('/');
   const addressText = slash < 0 ? '' : text.slice(0, slash);
@@ -49,9 +81,9 @@ export function parseCidr(text: string): Cidr {
   const address = family === 'ipv6' ? parseIpv6(addressText) : parseIpv4(addressText);
   const prefixLength = Number(prefixText);
   if (address === undefined || prefixLength > BITS[family]) throw new InvalidCidrError(text);
-  const network = address & ~hostMask(family, prefixLength);
+  const network = address & networkMask(family, prefixLength);
   const formatted = family === 'ipv6' ? formatIpv6(network) : formatIpv4(network);
-  return { family, network, prefixLength, text: `${formatted}/${prefixLength}` };
+  return Object.freeze({ family, network, prefixLength, text: `${formatted}/${prefixLength}` });
 }
 
 function toCidr(value: Cidr | string): Cidr {
@@ -81,7 +113,7 @@ export function cidrContains(outer: Cidr | string, inner: Cidr | string): boolea
   const o = toCidr(outer);
   const i = toCidr(inner);
   if (o.family !== i.family || o.prefixLength > i.prefixLength) return false;
-  return (i.network & ~hostMask(o.family, o.prefixLength)) === o.network;
+  return (i.network & networkMask(o.family, o.prefixLength)) === o.network;
 }
 
 /** Whether `inner` lies in `outer` and is smaller than it. */

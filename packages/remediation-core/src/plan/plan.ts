@@ -13,7 +13,6 @@ import type {
   RemediationStrategy,
   RuleToAuthorize,
 } from '../model.js';
-import { sameAccess } from '../rules/permission.js';
 import { narrowExposure } from './narrow.js';
 
 /** EC2's default quota of inbound rules per security group and address family. */
@@ -39,6 +38,22 @@ export function peakRuleCounts(
     for (const family of familiesOf(rule)) counts[family] += 1;
   }
   return counts;
+}
+
+/**
+ * What a rule grants, as a string. Rules of an assessment are canonical (`toGroupSnapshot`), and
+ * so are the narrowed rules built from them, so equal access means equal keys. Security group
+ * ids are unique across accounts, so the account id is left out.
+ */
+function accessKey(rule: RuleToAuthorize): string {
+  const { source } = rule;
+  const from =
+    source.kind === 'cidr'
+      ? source.cidr
+      : source.kind === 'prefix-list'
+        ? source.prefixListId
+        : source.groupId;
+  return `${rule.protocol} ${rule.fromPort} ${rule.toPort} ${source.kind} ${from}`;
 }
 
 function validated(options: PlanOptions): { strategy: RemediationStrategy; ruleQuota: number } {
@@ -78,29 +93,33 @@ export function planRemediation(
 ): RemediationPlan {
   const { strategy, ruleQuota } = validated(options);
   const revoke = assessment.exposures.map((exposure) => exposure.rule);
-  const revokePlan: RemediationPlan = {
-    groupId: assessment.groupId,
-    strategy,
-    appliedStrategy: 'revoke',
-    authorize: [],
-    revoke,
-    dropped: [],
+  const revokePlan = (appliedStrategy: RemediationStrategy, fallbackReason?: string) => {
+    const plan: RemediationPlan = {
+      groupId: assessment.groupId,
+      strategy,
+      appliedStrategy,
+      authorize: [],
+      revoke,
+      dropped: [],
+    };
+    return fallbackReason === undefined ? plan : Object.assign(plan, { fallbackReason });
   };
-  if (strategy === 'revoke' || revoke.length === 0) {
-    return { ...revokePlan, appliedStrategy: strategy };
-  }
+  if (strategy === 'revoke' || revoke.length === 0) return revokePlan(strategy);
 
   const revokedIds = new Set(revoke.flatMap((rule) => (rule.ruleId ? [rule.ruleId] : [])));
   const kept = assessment.rules.filter(
     (rule: InboundRule) => !revoke.includes(rule) && !(rule.ruleId && revokedIds.has(rule.ruleId)),
   );
+  const granted = new Set(kept.map(accessKey));
   const authorize: RuleToAuthorize[] = [];
   const dropped: DroppedAccess[] = [];
   for (const exposure of assessment.exposures) {
     const narrowing = narrowExposure(exposure);
     for (const rule of narrowing.authorize) {
-      const granted = [...kept, ...authorize].some((other) => sameAccess(other, rule));
-      if (!granted) authorize.push(rule);
+      const key = accessKey(rule);
+      if (granted.has(key)) continue;
+      granted.add(key);
+      authorize.push(rule);
     }
     if (narrowing.dropped) dropped.push(narrowing.dropped);
   }
@@ -109,10 +128,17 @@ export function planRemediation(
   const over = (['ipv4', 'ipv6'] as const).filter((family) => peak[family] > ruleQuota);
   if (over.length > 0) {
     const detail = over.map((family) => `${family} ${peak[family]}`).join(', ');
-    return {
-      ...revokePlan,
-      fallbackReason: `narrowing would need ${authorize.length} new rule(s), bringing the group to ${detail} inbound rules, over the quota of ${ruleQuota} per family; revoking the exposing rules instead`,
-    };
+    return revokePlan(
+      'revoke',
+      `narrowing would need ${authorize.length} new rule(s), bringing the group to ${detail} inbound rules, over the quota of ${ruleQuota} per family; revoking the exposing rules instead`,
+    );
   }
-  return { ...revokePlan, appliedStrategy: 'narrow', authorize, dropped };
+  return {
+    groupId: assessment.groupId,
+    strategy,
+    appliedStrategy: 'narrow',
+    authorize,
+    revoke,
+    dropped,
+  };
 }

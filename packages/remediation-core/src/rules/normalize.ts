@@ -154,21 +154,30 @@ function isInboundRule(rule: unknown): rule is InboundRule {
 }
 
 function groupFromRules(input: GroupRules | GroupSnapshot): GroupSnapshot {
-  const { groupId, rules, ...identity } = input;
+  const { groupId } = input;
   if (typeof groupId !== 'string' || groupId === '') {
     throw new InvalidRuleError('group without a groupId');
   }
-  const normalized = (rules as readonly unknown[]).map((rule) => {
-    if (isInboundRule(rule)) return canonicalRule(rule);
+  const rules: InboundRule[] = [];
+  for (const rule of input.rules as readonly unknown[]) {
+    if (isInboundRule(rule)) {
+      rules.push(canonicalRule(rule));
+      continue;
+    }
     const ec2Rule = rule as SecurityGroupRule;
     if (ec2Rule.GroupId !== undefined && ec2Rule.GroupId !== groupId) {
       throw new InvalidRuleError(
         `rule ${ec2Rule.SecurityGroupRuleId ?? '(no id)'} belongs to ${ec2Rule.GroupId}, not ${groupId}`,
       );
     }
-    return rulesFromSecurityGroupRules([ec2Rule]);
-  });
-  return { groupId, ...identity, rules: normalized.flat() };
+    rules.push(...rulesFromSecurityGroupRules([ec2Rule]));
+  }
+  const snapshot: { -readonly [K in keyof GroupSnapshot]: GroupSnapshot[K] } = { groupId, rules };
+  if (input.groupName) snapshot.groupName = input.groupName;
+  if (input.vpcId) snapshot.vpcId = input.vpcId;
+  if (input.ownerId) snapshot.ownerId = input.ownerId;
+  if (input.tags) snapshot.tags = input.tags;
+  return snapshot;
 }
 
 /**
