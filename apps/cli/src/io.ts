@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 /**
  * Where the CLI reads and writes. Commands never touch `process` directly, so tests run them
  * through `parseAsync` with captured streams and read the exit code afterwards.
@@ -48,5 +50,55 @@ export function processIo(): CliIo {
         process.off('SIGTERM', handler);
       };
     },
+  };
+}
+
+/** A {@link CliIo} that keeps what was written in memory. */
+export interface MemoryIo extends CliIo {
+  stdoutText(): string;
+  stderrText(): string;
+  /** Cleanups registered with `onInterrupt` and not yet removed. */
+  readonly interruptHooks: ReadonlySet<() => Promise<void>>;
+}
+
+/**
+ * In-memory streams, for tests and scripts that run commands in process: `stdin` holds
+ * `stdinText` (empty by default); with `tty`, stdout, stderr and stdin claim to be a terminal.
+ *
+ * @example
+ * const io = memoryIo();
+ * const code = await runCli(['explain', '--from-file', 'groups.json', '--json'], io);
+ * JSON.parse(io.stdoutText());
+ */
+export function memoryIo(
+  options: { readonly stdinText?: string; readonly tty?: boolean } = {},
+): MemoryIo {
+  let out = '';
+  let err = '';
+  const stdin = Readable.from([options.stdinText ?? '']) as Readable & { isTTY?: boolean };
+  if (options.tty) stdin.isTTY = true;
+  const interruptHooks = new Set<() => Promise<void>>();
+  return {
+    stdout: {
+      write: (chunk: string) => {
+        out += chunk;
+      },
+      isTTY: options.tty ?? false,
+    },
+    stderr: {
+      write: (chunk: string) => {
+        err += chunk;
+      },
+      isTTY: options.tty ?? false,
+    },
+    stdin,
+    exitCode: 0,
+    onInterrupt(cleanup) {
+      interruptHooks.add(cleanup);
+      return () => interruptHooks.delete(cleanup);
+    },
+    interruptHooks,
+    stdoutText: () => out,
+    stderrText: () => err,
   };
 }

@@ -1,6 +1,11 @@
 /** The audit report as a table, JSON, CSV or Markdown: grouped by account, then region. */
 import { describeRule } from '@sg-guard/remediation-core';
-import { describeExposure, describeMode, describePlan } from '../output/describe.js';
+import {
+  describeExposureBrief,
+  describeMode,
+  describePlan,
+  describePlanBrief,
+} from '../output/describe.js';
 import { renderCsv, renderMarkdownTable, renderTable } from '../output/table.js';
 import type { AccountAudit, AuditReport, ExposedGroup } from './report.js';
 
@@ -10,9 +15,11 @@ export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 const account = (a: AccountAudit) =>
   a.accountName ? `${a.accountId} (${a.accountName})` : a.accountId;
-const group = (g: ExposedGroup) => (g.groupName ? `${g.groupId} (${g.groupName})` : g.groupId);
+const group = (g: ExposedGroup) => (g.groupName ? `${g.groupId}\n${g.groupName}` : g.groupId);
 const planCell = (g: ExposedGroup) =>
-  [...(g.exemption ? [`exempt: ${g.exemption.reason}`] : []), ...describePlan(g.plan)].join('\n');
+  [...(g.exemption ? [`exempt: ${g.exemption.reason}`] : []), ...describePlanBrief(g.plan)].join(
+    '\n',
+  );
 
 /** One line: what was scanned and found. */
 export function summaryLine(report: AuditReport): string {
@@ -48,20 +55,23 @@ function findingRows(report: AuditReport): string[][] {
         a.accountId,
         r.region,
         group(g),
-        g.exposures.map(describeExposure).join('\n'),
+        g.exposures.map(describeExposureBrief).join('\n'),
         planCell(g),
       ]),
     ),
   );
 }
 
+/** Only the first line: SDK messages go on about how to debug them. */
+const brief = (message: string) => message.split('\n')[0] ?? message;
+
 function problems(report: AuditReport): string[] {
   return report.accounts.flatMap((a) => [
-    ...(a.error ? [`${a.accountId}: cannot enter the account: ${a.error.message}`] : []),
-    ...(a.policyError ? [`${a.accountId}: mode unknown: ${a.policyError.message}`] : []),
+    ...(a.error ? [`${a.accountId}: cannot enter the account: ${brief(a.error.message)}`] : []),
+    ...(a.policyError ? [`${a.accountId}: mode unknown: ${brief(a.policyError.message)}`] : []),
     ...a.regions.flatMap((r) =>
       r.status === 'failed' && r.error && r.error !== a.error
-        ? [`${a.accountId} ${r.region}: scan failed: ${r.error.message}`]
+        ? [`${a.accountId} ${r.region}: scan failed: ${brief(r.error.message)}`]
         : [],
     ),
     ...a.regions.flatMap((r) =>
@@ -85,7 +95,9 @@ function table(report: AuditReport): string {
   return [
     `${summaryLine(report)}\n`,
     renderTable(STATUS_HEADER, statusRows(report)),
-    findings.length > 0 ? renderTable(FINDING_HEADER, findings) : 'No exposed groups.\n',
+    findings.length > 0
+      ? renderTable(FINDING_HEADER, findings, { gap: true })
+      : 'No exposed groups.\n',
     ...(issues.length > 0 ? [`Problems:\n${issues.map((line) => `  ${line}\n`).join('')}`] : []),
   ].join('\n');
 }

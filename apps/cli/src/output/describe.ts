@@ -46,3 +46,32 @@ export function describeMode(policy: AccountPolicy | undefined): string {
       return `${policy.mode} (default)`;
   }
 }
+
+const BRIEF_REASONS: Readonly<Record<Exposure['reason'], string>> = {
+  'world-cidr': '',
+  'world-prefix-list': ' [world prefix list]',
+  union: ' [sources add up to the internet]',
+};
+
+/** Short form for tables: `tcp 0-65535 from 0.0.0.0/0 (port 22)`; the rule id is in the plan. */
+export function describeExposureBrief(exposure: Exposure): string {
+  const { ruleId: _ruleId, ...rule } = exposure.rule;
+  const whole = rule.protocol === 'tcp' && rule.fromPort === rule.toPort;
+  const ports = whole
+    ? ''
+    : ` (port${exposure.ports.length === 1 ? '' : 's'} ${exposure.ports.join(', ')})`;
+  return `${describeRule(rule)}${ports}${BRIEF_REASONS[exposure.reason]}`;
+}
+
+/** Short form for tables: `+ tcp 0-21 from 0.0.0.0/0`, `- sgr-0abc` (the rule when no id). */
+export function describePlanBrief(plan: RemediationPlan): string[] {
+  return [
+    ...plan.authorize.map((rule) => `+ ${describeRule(rule)}`),
+    ...plan.revoke.map((rule) => {
+      const { ruleId, ...rest } = rule;
+      return `- ${ruleId ?? describeRule(rest)}`;
+    }),
+    ...plan.dropped.map((dropped) => `! ${dropped.description}`),
+    ...(plan.fallbackReason ? [`! ${plan.fallbackReason}`] : []),
+  ];
+}

@@ -1,17 +1,20 @@
 /**
  * Plain-text tables: columns padded to their widest cell, a cell may hold several lines, and the
- * last column is never padded (no trailing spaces).
+ * last column is never padded (no trailing spaces). With `gap`, a blank line separates rows, so
+ * rows of several lines stay apart.
  */
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
+  options: { readonly gap?: boolean } = {},
 ): string {
   const split = [header, ...rows].map((row) => row.map((cell) => cell.split('\n')));
   const widths = header.map((_, column) =>
     Math.max(...split.map((row) => Math.max(...(row[column] ?? ['']).map((line) => line.length)))),
   );
   const lines: string[] = [];
-  for (const row of split) {
+  for (const [index, row] of split.entries()) {
+    if (options.gap && index > 1) lines.push('');
     const height = Math.max(...row.map((cell) => cell.length));
     for (let line = 0; line < height; line += 1) {
       const cells = row.map((cell, column) => {

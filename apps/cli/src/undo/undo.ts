@@ -19,6 +19,11 @@ import { type ErrorSummary, summarizeError } from '../handle-error.js';
 export interface UndoStep {
   readonly action: 'authorize' | 'revoke';
   readonly rule: RecordedRule;
+  /**
+   * For a revoke of a rule the record holds without an id: the id of the rule in the group that
+   * grants the same access, which is what gets revoked.
+   */
+  readonly matchedRuleId?: string;
   /** `done`, `would` (dry run), or skipped because the group already is as the undo wants it. */
   readonly result: 'done' | 'would' | 'already-in-place' | 'already-gone';
 }
@@ -83,7 +88,8 @@ async function undoRecord(
     ...(record.groupName ? { groupName: record.groupName } : {}),
   };
   const plan = undoPlan(record);
-  if (plan.authorize.length === 0 && plan.revoke.length === 0) {
+  const unidentified = unidentifiedAuthorizations(record);
+  if (plan.authorize.length === 0 && plan.revoke.length === 0 && unidentified.length === 0) {
     return { ...base, status: 'nothing-to-undo', steps: [] };
   }
   try {
@@ -100,7 +106,12 @@ async function undoRecord(
         },
       };
     }
-    const steps = stepsFor(plan.authorize, plan.revoke, group.rules, options.dryRun);
+    const steps = stepsFor(
+      plan.authorize,
+      [...plan.revoke, ...unidentified],
+      group.rules,
+      options.dryRun,
+    );
     if (!options.dryRun) {
       // Authorize first, so the group never lacks access it had while the undo runs.
       const toAuthorize = steps.filter((s) => s.action === 'authorize' && s.result === 'done');
@@ -108,9 +119,10 @@ async function undoRecord(
         record.groupId,
         toAuthorize.map((s) => withoutId(s.rule)),
       );
-      const toRevoke = steps.flatMap((s) =>
-        s.action === 'revoke' && s.result === 'done' && s.rule.ruleId ? [s.rule.ruleId] : [],
-      );
+      const toRevoke = steps.flatMap((s) => {
+        const id = s.matchedRuleId ?? s.rule.ruleId;
+        return s.action === 'revoke' && s.result === 'done' && id ? [id] : [];
+      });
       await gateway.revoke(record.groupId, toRevoke);
     }
     const acted = steps.some((s) => s.result === 'done' || s.result === 'would');
@@ -121,9 +133,20 @@ async function undoRecord(
 }
 
 /**
+ * Rules a record says were authorized but without the id AWS gave them. `undoPlan` leaves these
+ * out (the gateway also returns a rule without an id when it already existed); the CLI reverses
+ * them by matching the rule instead, because an emulator or a partial response can drop ids of
+ * rules sg-guard did create, and undo must put the group back as it was.
+ */
+function unidentifiedAuthorizations(record: RemediationRecord): RecordedRule[] {
+  const changed = record.action === 'remediated' || record.action === 'failed';
+  return changed ? record.authorized.filter((rule) => rule.ruleId === undefined) : [];
+}
+
+/**
  * Which steps still need doing against the group's current rules: a rule to put back that the
  * group already grants is in place; a rule to remove whose id is no longer there is gone (a
- * look-alike rule with another id was not made by sg-guard and stays).
+ * look-alike rule with another id stays); a rule to remove that has no id is matched by access.
  */
 function stepsFor(
   authorize: readonly RuleToAuthorize[],
@@ -140,13 +163,16 @@ function stepsFor(
         result: current.some((existing) => sameAccess(existing, rule)) ? 'already-in-place' : todo,
       }),
     ),
-    ...revoke.map(
-      (rule): UndoStep => ({
-        action: 'revoke',
-        rule,
-        result: current.some((existing) => existing.ruleId === rule.ruleId) ? todo : 'already-gone',
-      }),
-    ),
+    ...revoke.map((rule): UndoStep => {
+      if (rule.ruleId !== undefined) {
+        const present = current.some((existing) => existing.ruleId === rule.ruleId);
+        return { action: 'revoke', rule, result: present ? todo : 'already-gone' };
+      }
+      const match = current.find((existing) => existing.ruleId && sameAccess(existing, rule));
+      return match?.ruleId
+        ? { action: 'revoke', rule, matchedRuleId: match.ruleId, result: todo }
+        : { action: 'revoke', rule, result: 'already-gone' };
+    }),
   ];
 }
 
@@ -170,7 +196,8 @@ export function renderUndoResults(results: readonly UndoResult[], dryRun: boolea
     const head = `${r.time} ${r.accountId} ${r.region} ${group} [${r.action} ${r.recordId}]: ${r.status}`;
     const steps = r.steps.map((s) => {
       const verb = s.action === 'authorize' ? 're-authorize' : 'revoke';
-      return `  ${s.action === 'authorize' ? '+' : '-'} ${RESULT_WORDS[s.result]}${verb} ${describeRule(s.rule)}`;
+      const rule = s.matchedRuleId ? { ...s.rule, ruleId: s.matchedRuleId } : s.rule;
+      return `  ${s.action === 'authorize' ? '+' : '-'} ${RESULT_WORDS[s.result]}${verb} ${describeRule(rule)}`;
     });
     return [head, ...steps, ...(r.error ? [`  error: ${r.error.message}`] : [])].join('\n');
   });

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../../src/io.js';
 import { runCli } from '../../../src/program.js';
-import { captureIo } from '../../support/io.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
 const GROUPS = fixture('describe-security-groups.json');
@@ -30,7 +30,7 @@ interface ExplainJson {
 }
 
 async function explainJson(...args: string[]): Promise<ExplainJson> {
-  const io = captureIo();
+  const io = memoryIo();
   const code = await runCli(['explain', ...args, '--json'], io);
   expect(io.stderrText()).toBe('');
   expect(code).toBe(0);
@@ -92,7 +92,7 @@ describe('explain on describe-security-groups output', () => {
 
   it('prints verdict, exposures and plan per group as text', async () => {
     // Prepare
-    const io = captureIo();
+    const io = memoryIo();
 
     // Act
     const code = await runCli(['explain', '--from-file', GROUPS], io);
@@ -131,7 +131,7 @@ describe('explain on describe-security-group-rules output', () => {
 
   it('reads the JSON from stdin with --from-file -', async () => {
     // Prepare
-    const io = captureIo({ stdinText: await readFile(RULES, 'utf8') });
+    const io = memoryIo({ stdinText: await readFile(RULES, 'utf8') });
 
     // Act
     const code = await runCli(['explain', '--from-file', '-', '--json'], io);
@@ -145,7 +145,7 @@ describe('explain on describe-security-group-rules output', () => {
 describe('explain exit codes and errors', () => {
   it('exits 2 with --fail-on-findings when a group is exposed', async () => {
     // Prepare
-    const io = captureIo();
+    const io = memoryIo();
 
     // Act
     const code = await runCli(['explain', '--from-file', GROUPS, '--fail-on-findings'], io);
@@ -156,7 +156,7 @@ describe('explain exit codes and errors', () => {
 
   it('exits 1 naming the file when it is not describe output', async () => {
     // Prepare
-    const io = captureIo({ stdinText: '{"Reservations": []}' });
+    const io = memoryIo({ stdinText: '{"Reservations": []}' });
 
     // Act
     const code = await runCli(['explain', '--from-file', '-'], io);
@@ -170,7 +170,7 @@ describe('explain exit codes and errors', () => {
 
   it('exits 1 when the file is missing, with the error as JSON under --json', async () => {
     // Prepare
-    const io = captureIo();
+    const io = memoryIo();
 
     // Act
     const code = await runCli(['explain', '--from-file', '/nonexistent/groups.json', '--json'], io);
@@ -187,7 +187,7 @@ describe('explain exit codes and errors', () => {
 
   it('rejects a port out of range, naming the option', async () => {
     // Prepare
-    const io = captureIo();
+    const io = memoryIo();
 
     // Act
     const code = await runCli(['explain', '--from-file', GROUPS, '--ports', '22,70000'], io);
@@ -199,7 +199,7 @@ describe('explain exit codes and errors', () => {
 
   it('rejects an unknown strategy before reading anything', async () => {
     // Prepare
-    const io = captureIo();
+    const io = memoryIo();
 
     // Act
     const code = await runCli(['explain', '--from-file', GROUPS, '--strategy', 'delete'], io);
