@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { type MotoServer, startMoto } from '../../src/index.js';
 
 /**
@@ -9,6 +9,8 @@ import { type MotoServer, startMoto } from '../../src/index.js';
 export function useMoto(options: { readonly resetBeforeEach?: boolean } = {}): {
   readonly endpoint: string;
 } {
+  // moto builds each account × region on first use, which takes seconds on a busy machine.
+  vi.setConfig({ testTimeout: 30_000 });
   let server: MotoServer | undefined;
   beforeAll(async () => {
     server = await startMoto();

@@ -1,0 +1,164 @@
+import { describeInboundRules, openSsh } from '@sg-guard/emulator';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { directEvent } from '../../support/events.js';
+import { expectOneNotice, readNotices, ruleLines } from '../../support/notices.js';
+import { coldStart, type RemediatorSettings } from '../../support/remediator.js';
+import { buildWorld, HOME_REGION, type TestAccountName, type World } from '../../support/world.js';
+
+let world: World;
+beforeEach(async () => {
+  world = await buildWorld();
+});
+
+/** Opens `tcp 0-65535 from 0.0.0.0/0` in `account` and invokes that account's remediator on it. */
+async function remediateIn(
+  account: TestAccountName,
+  options: { settings?: RemediatorSettings; tags?: Record<string, string> } = {},
+) {
+  const ec2 = world.account(account).ec2();
+  const opened = await openSsh(
+    ec2,
+    'tcp-all-ports-world',
+    options.tags ? { tags: options.tags } : {},
+  );
+  const remediator = await coldStart(world, {
+    account,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+  await remediator.invoke(directEvent(opened.groupId));
+  return {
+    opened,
+    after: await describeInboundRules(ec2, opened.groupId),
+    notices: await readNotices(world),
+    accountId: world.account(account).accountId,
+  };
+}
+
+describe('the account mode from the organization tags', () => {
+  it('enforces in an account with no tag anywhere up its chain (the default)', async () => {
+    const { opened, after, notices, accountId } = await remediateIn('enforced');
+
+    expect(after).toEqual(opened.expectedAfter('narrow'));
+    const record = expectOneNotice(notices, {
+      action: 'remediated',
+      mode: 'enforce',
+      accountId,
+      accountName: 'enforced',
+      region: HOME_REGION,
+      group: opened,
+      trigger: 'direct',
+      strategy: 'narrow',
+    });
+    expect(record.policySource).toEqual({ kind: 'default' });
+  });
+
+  it('only mails what it would do in an account tagged notify', async () => {
+    const { opened, after, notices, accountId } = await remediateIn('notified');
+
+    expect(after).toEqual(opened.rules);
+    const record = expectOneNotice(notices, {
+      action: 'would-remediate',
+      mode: 'notify',
+      accountId,
+      accountName: 'notified',
+      region: HOME_REGION,
+      group: opened,
+      trigger: 'direct',
+      strategy: 'narrow',
+    });
+    expect(record.policySource).toEqual({ kind: 'account', id: accountId });
+    expect(ruleLines(record.revoked)).toEqual(opened.exposing);
+  });
+
+  it('inherits notify from an OU two levels up', async () => {
+    const { opened, after, notices, accountId } = await remediateIn('inherits');
+
+    expect(after).toEqual(opened.rules);
+    const record = expectOneNotice(notices, {
+      action: 'would-remediate',
+      mode: 'notify',
+      accountId,
+      accountName: 'inherits',
+      region: HOME_REGION,
+      group: opened,
+      trigger: 'direct',
+      strategy: 'narrow',
+    });
+    expect(record.policySource).toEqual({
+      kind: 'ou',
+      id: world.organization.organizationalUnits.Sandbox,
+    });
+  });
+
+  it('neither changes nor mails anything in an account tagged off', async () => {
+    const { opened, after, notices } = await remediateIn('disabled');
+
+    expect(after).toEqual(opened.rules);
+    expect(notices).toEqual([]);
+  });
+
+  it('applies the deployed default mode when no tag decides', async () => {
+    const { opened, after, notices } = await remediateIn('enforced', {
+      settings: { defaultMode: 'notify' },
+    });
+
+    expect(after).toEqual(opened.rules);
+    expect(notices.map((notice) => notice.record?.action)).toEqual(['would-remediate']);
+    expect(notices[0]?.record?.policySource).toEqual({ kind: 'default' });
+  });
+
+  it('applies the default mode when no org reader role is configured, whatever the tags say', async () => {
+    const { opened, after, notices } = await remediateIn('notified', {
+      settings: { orgReaderRoleArn: null },
+    });
+
+    expect(after).toEqual(opened.expectedAfter('narrow'));
+    expect(notices.map((notice) => notice.record?.action)).toEqual(['remediated']);
+    expect(notices[0]?.record?.policySource).toEqual({ kind: 'default' });
+  });
+});
+
+describe('group exemptions', () => {
+  const exemptTags = {
+    'sg-guard:exempt': 'vendor bastion, SEC-42',
+    'sg-guard:exempt-until': '2099-12-31',
+  };
+
+  it('leaves an exempt group open and still mails it, where exemptions are allowed', async () => {
+    const { opened, after, notices, accountId } = await remediateIn('enforced', {
+      settings: { allowGroupExemptions: true },
+      tags: exemptTags,
+    });
+
+    expect(after).toEqual(opened.rules);
+    const record = expectOneNotice(notices, {
+      action: 'exempted',
+      mode: 'enforce',
+      accountId,
+      accountName: 'enforced',
+      region: HOME_REGION,
+      group: opened,
+      trigger: 'direct',
+      strategy: 'narrow',
+    });
+    expect(record.exemption).toEqual({ reason: 'vendor bastion, SEC-42', until: '2099-12-31' });
+    expect(ruleLines(record.exposures.map((exposure) => exposure.rule))).toEqual(opened.exposing);
+  });
+
+  it('remediates a group whose exemption has expired', async () => {
+    const { opened, after, notices } = await remediateIn('enforced', {
+      settings: { allowGroupExemptions: true },
+      tags: { ...exemptTags, 'sg-guard:exempt-until': '2020-01-31' },
+    });
+
+    expect(after).toEqual(opened.expectedAfter('narrow'));
+    expect(notices.map((notice) => notice.record?.action)).toEqual(['remediated']);
+  });
+
+  it('ignores the exemption tag where exemptions are not allowed (the default)', async () => {
+    const { opened, after, notices } = await remediateIn('enforced', { tags: exemptTags });
+
+    expect(after).toEqual(opened.expectedAfter('narrow'));
+    expect(notices.map((notice) => notice.record?.action)).toEqual(['remediated']);
+  });
+});

@@ -1,0 +1,114 @@
+import { vi } from 'vitest';
+import { HOME_REGION, ORG_READER_ROLE_ARN, type TestAccountName, type World } from './world.js';
+
+/** The remediator's settings as a test chooses them; each becomes one `SG_GUARD_*` variable. */
+export interface RemediatorSettings {
+  /** @default 'narrow' (unset) */
+  readonly strategy?: 'narrow' | 'revoke';
+  /** @default unset (the handler's default, enforce) */
+  readonly defaultMode?: 'enforce' | 'notify' | 'off';
+  /** @default unset (the handler's default, 22) */
+  readonly ports?: string;
+  /** @default unset (the handler's default, false) */
+  readonly allowGroupExemptions?: boolean;
+  /** `null` leaves the variable unset. @default ORG_READER_ROLE_ARN */
+  readonly orgReaderRoleArn?: string | null;
+  /** @default the world's central topic */
+  readonly topicArn?: string;
+}
+
+/** Where the Lambda runs: which member account and region. */
+export interface Deployment {
+  readonly account: TestAccountName;
+  /** @default HOME_REGION */
+  readonly region?: string;
+  readonly settings?: RemediatorSettings;
+}
+
+/** A cold-started remediator container; each `invoke` is one warm invocation. */
+export interface Remediator {
+  readonly accountId: string;
+  readonly region: string;
+  invoke(event: unknown): Promise<unknown>;
+}
+
+type RemediatorModule = typeof import('@sg-guard/remediator');
+
+/** The whole Lambda context, as the runtime passes it (the handler reads only some fields). */
+interface LambdaContext {
+  readonly callbackWaitsForEmptyEventLoop: boolean;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  getRemainingTimeInMillis(): number;
+}
+
+let invocations = 0;
+
+function lambdaContext(accountId: string, region: string): LambdaContext {
+  invocations += 1;
+  const functionName = 'sg-guard-remediator';
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: `00000000-0000-4000-8000-${String(invocations).padStart(12, '0')}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/27/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => 30_000,
+  };
+}
+
+/**
+ * Deploys the real handler into a member account, in process: sets the environment a Lambda
+ * there would see (the member's role credentials, region, `AWS_ENDPOINT_URL` of the emulator and
+ * the `SG_GUARD_*` settings), then imports `@sg-guard/remediator` afresh so its cold start reads
+ * them. The environment stays stubbed until the test ends (`unstubEnvs`), because the SDK
+ * resolves credentials on the first call, not at import.
+ */
+export async function coldStart(world: World, deployment: Deployment): Promise<Remediator> {
+  const account = world.account(deployment.account);
+  const region = deployment.region ?? HOME_REGION;
+  const settings = deployment.settings ?? {};
+  const environment: Record<string, string | undefined> = {
+    AWS_ACCESS_KEY_ID: account.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: account.credentials.sessionToken,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ENDPOINT_URL: world.endpoint,
+    AWS_LAMBDA_FUNCTION_NAME: 'sg-guard-remediator',
+    AWS_PROFILE: undefined,
+    SG_GUARD_TOPIC_ARN: settings.topicArn ?? world.inbox.topicArn,
+    SG_GUARD_STRATEGY: settings.strategy,
+    SG_GUARD_DEFAULT_MODE: settings.defaultMode,
+    SG_GUARD_PORTS: settings.ports,
+    SG_GUARD_ALLOW_GROUP_EXEMPTIONS:
+      settings.allowGroupExemptions === undefined
+        ? undefined
+        : String(settings.allowGroupExemptions),
+    SG_GUARD_ORG_READER_ROLE_ARN:
+      settings.orgReaderRoleArn === null
+        ? undefined
+        : (settings.orgReaderRoleArn ?? ORG_READER_ROLE_ARN),
+    // Quiet by default; set SG_GUARD_TEST_LOG_LEVEL=DEBUG to see the handler's decisions.
+    POWERTOOLS_LOG_LEVEL: process.env.SG_GUARD_TEST_LOG_LEVEL ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_NAMESPACE: 'sg-guard',
+    POWERTOOLS_SERVICE_NAME: 'sg-guard-remediator',
+  };
+  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+  vi.resetModules();
+  const { handler }: RemediatorModule = await import('@sg-guard/remediator');
+  return {
+    accountId: account.accountId,
+    region,
+    invoke: (event) => handler(event, lambdaContext(account.accountId, region)),
+  };
+}
