@@ -177,6 +177,8 @@ export function createHandler(
   };
 
   return async (event, context) => {
+    // A real Lambda context adds request id, function name and cold start to every line.
+    if (context && 'functionName' in context) telemetry.logger.addContext(context as Context);
     try {
       let parsed: ParsedEvent;
       try {

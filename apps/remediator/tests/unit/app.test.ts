@@ -132,6 +132,29 @@ describe('remediator handler', () => {
     });
   });
 
+  it('adds the Lambda request id to its decision lines when given a real context', async () => {
+    // Prepare
+    exposedGroup();
+    const lambdaContext = {
+      ...context,
+      functionName: 'sg-guard-remediator',
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '256',
+      awsRequestId: 'req-1',
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => 10_000,
+    };
+
+    // Act
+    await handlerWith()({ groupId: GROUP }, lambdaContext);
+
+    // Assess
+    expect(decisions()[0]).toMatchObject({
+      function_request_id: 'req-1',
+      function_name: 'sg-guard-remediator',
+    });
+  });
+
   it('mails failed naming the missing permission when revoke is denied, without throwing', async () => {
     // Prepare
     exposedGroup();
