@@ -43,8 +43,9 @@ export interface CentralInbox {
   readonly queueUrl: string;
   readonly queueArn: string;
   /**
-   * Drains the queue: every notice delivered so far, oldest first, each deleted from the queue
-   * so the next call returns only newer ones.
+   * Drains the queue: every notice delivered so far (in the order the queue hands them out,
+   * which in moto is the order of publishing), each deleted so the next call returns only newer
+   * ones. Delivery in moto is synchronous, so call it right after the publisher returns.
    */
   readNotices<R = Record<string, unknown>>(): Promise<InboxNotice<R>[]>;
 }

@@ -210,6 +210,19 @@ describe('events that are recognised and deliberately not acted on', () => {
     expect(await readNotices(world)).toEqual([]);
   });
 
+  it("a finding about another account's group (the function acts only in its own account)", async () => {
+    const { opened, target } = await exposedGroup();
+    const remediator = await coldStart(world, { account: 'enforced' });
+    const elsewhere = { ...target, accountId: world.account('notified').accountId };
+
+    await remediator.invoke(configEventBridgeEvent(elsewhere));
+
+    expect(await describeInboundRules(world.account('enforced').ec2(), opened.groupId)).toEqual(
+      opened.rules,
+    );
+    expect(await readNotices(world)).toEqual([]);
+  });
+
   it('a Config message of another type over SNS', async () => {
     const { opened, target } = await exposedGroup();
     const event = configSnsEvent(target);
