@@ -75,7 +75,8 @@ function validated(options: PlanOptions): { strategy: RemediationStrategy; ruleQ
  * - `narrow` (default): for each exposing rule, authorize what it allowed minus tcp on its
  *   exposed ports (same source and description), then revoke it; see `narrowExposure`. An
  *   authorization that a kept rule (or an earlier authorization) already grants is left out.
- *   When the group's rules plus the authorizations would pass `ruleQuota` in a family (CIDR
+ *   Authorizations are applied before revocations, so the quota is checked at that peak: when
+ *   the group's current rules plus the authorizations would pass `ruleQuota` in a family (CIDR
  *   rules count in their family, prefix-list and security-group rules in both), the whole plan
  *   falls back to `revoke` and `fallbackReason` says why.
  *
