@@ -141,10 +141,12 @@ function csv(report: AuditReport): string {
   const rows = report.accounts.flatMap((a) => {
     const base = [a.accountId, a.accountName, a.policy?.mode ?? 'unknown'];
     if (a.regions.length === 0)
-      return [[...base, '', 'failed', ...Array(9).fill(''), a.error?.message]];
+      return [[...base, '', 'failed', ...Array(9).fill(''), a.error && brief(a.error.message)]];
     return a.regions.flatMap((r) => {
       if (r.status === 'failed')
-        return [[...base, r.region, 'failed', ...Array(9).fill(''), r.error?.message]];
+        return [
+          [...base, r.region, 'failed', ...Array(9).fill(''), r.error && brief(r.error.message)],
+        ];
       if (r.exposedGroups.length === 0)
         return [[...base, r.region, 'clean', ...Array(10).fill('')]];
       return r.exposedGroups.flatMap((g) =>

@@ -1,0 +1,165 @@
+import type { GroupSnapshot } from '@sg-guard/remediation-core';
+import { describe, expect, it } from 'vitest';
+import { formatAuditReport } from '../../../src/audit/format.js';
+import type { AuditReport } from '../../../src/audit/report.js';
+import { runAudit } from '../../../src/audit/run.js';
+
+const rule = (
+  ruleId: string,
+  fromPort: number,
+  toPort: number,
+  cidr: string,
+  protocol = 'tcp',
+) => ({
+  ruleId,
+  protocol,
+  fromPort,
+  toPort,
+  source: {
+    kind: 'cidr' as const,
+    family: cidr.includes(':') ? ('ipv6' as const) : ('ipv4' as const),
+    cidr,
+  },
+});
+
+const INVENTORY: Record<string, GroupSnapshot[]> = {
+  '111111111111/eu-west-1': [
+    {
+      groupId: 'sg-1',
+      groupName: 'bastion',
+      vpcId: 'vpc-1',
+      rules: [rule('sgr-1', 22, 22, '0.0.0.0/0'), rule('sgr-2', 22, 22, '10.0.0.0/8')],
+    },
+    {
+      groupId: 'sg-2',
+      groupName: 'batch, "workers"',
+      vpcId: 'vpc-1',
+      rules: [rule('sgr-3', 0, 65535, '0.0.0.0/0')],
+    },
+  ],
+  '111111111111/us-east-1': [{ groupId: 'sg-3', rules: [rule('sgr-4', 443, 443, '0.0.0.0/0')] }],
+};
+
+/** A small report made by the real audit over fixed inventories (one region fails). */
+async function sampleReport(): Promise<AuditReport> {
+  return runAudit(
+    [{ accountId: '111111111111', name: 'prod' }, { accountId: '222222222222' }],
+    {
+      enter: async (accountId) => accountId,
+      enabledRegions: async () => [],
+      policyFor: async (accountId) => ({
+        accountId,
+        mode: accountId === '111111111111' ? 'notify' : 'enforce',
+        source:
+          accountId === '111111111111' ? { kind: 'account', id: accountId } : { kind: 'default' },
+        warnings: [],
+      }),
+      scan: async (accountId, region) => {
+        if (accountId === '222222222222' && region === 'us-east-1') {
+          throw Object.assign(
+            new Error('You are not authorized to perform this operation.\nmore detail'),
+            {
+              code: 'ACCESS_DENIED',
+            },
+          );
+        }
+        return { groups: INVENTORY[`${accountId}/${region}`] ?? [], prefixLists: new Map() };
+      },
+    },
+    {
+      ports: [22],
+      strategy: 'narrow',
+      allowGroupExemptions: false,
+      concurrency: 4,
+      regions: ['eu-west-1', 'us-east-1'],
+      now: () => new Date('2026-11-27T10:00:00Z'),
+    },
+  );
+}
+
+describe('formatAuditReport', () => {
+  it('prints the summary, the accounts table, the findings and the problems as a table', async () => {
+    expect(formatAuditReport(await sampleReport(), 'table')).toMatchInlineSnapshot(`
+      "Scanned 4 account-region(s) in 2 account(s): 3 group(s), 2 exposed (2 exposure(s)) on port(s) 22; 1 failure(s)
+
+      ACCOUNT              MODE                  REGION     STATUS  GROUPS  EXPOSED
+      111111111111 (prod)  notify (account tag)  eu-west-1  ok      2       2
+      111111111111 (prod)  notify (account tag)  us-east-1  ok      1       0
+      222222222222         enforce (default)     eu-west-1  ok      0       0
+      222222222222         enforce (default)     us-east-1  failed  -       -
+
+      ACCOUNT       REGION     GROUP             EXPOSURE                              PLAN
+      111111111111  eu-west-1  sg-1              tcp 22 from 0.0.0.0/0                 - sgr-1
+                               bastion
+
+      111111111111  eu-west-1  sg-2              tcp 0-65535 from 0.0.0.0/0 (port 22)  + tcp 0-21 from 0.0.0.0/0
+                               batch, "workers"                                        + tcp 23-65535 from 0.0.0.0/0
+                                                                                       - sgr-3
+
+      Problems:
+        222222222222 us-east-1: scan failed: You are not authorized to perform this operation.
+      "
+    `);
+  });
+
+  it('prints CSV rows for each exposure, clean and failed account-region, quoting where needed', async () => {
+    expect(formatAuditReport(await sampleReport(), 'csv')).toMatchInlineSnapshot(`
+      "account_id,account_name,mode,region,status,group_id,group_name,vpc_id,rule_id,rule,exposed_ports,reason,plan,exemption,error
+      111111111111,prod,notify,eu-west-1,exposed,sg-1,bastion,vpc-1,sgr-1,tcp 22 from 0.0.0.0/0,22,world-cidr,- revoke tcp 22 from 0.0.0.0/0 (sgr-1),,
+      111111111111,prod,notify,eu-west-1,exposed,sg-2,"batch, ""workers""",vpc-1,sgr-3,tcp 0-65535 from 0.0.0.0/0,22,world-cidr,+ authorize tcp 0-21 from 0.0.0.0/0; + authorize tcp 23-65535 from 0.0.0.0/0; - revoke tcp 0-65535 from 0.0.0.0/0 (sgr-3),,
+      111111111111,prod,notify,us-east-1,clean,,,,,,,,,,
+      222222222222,,enforce,eu-west-1,clean,,,,,,,,,,
+      222222222222,,enforce,us-east-1,failed,,,,,,,,,,You are not authorized to perform this operation.
+      "
+    `);
+  });
+
+  it('prints Markdown tables with line breaks as <br>', async () => {
+    expect(formatAuditReport(await sampleReport(), 'markdown')).toMatchInlineSnapshot(`
+      "# sg-guard audit
+
+      Scanned 4 account-region(s) in 2 account(s): 3 group(s), 2 exposed (2 exposure(s)) on port(s) 22; 1 failure(s). Generated 2026-11-27T10:00:00.000Z.
+
+      ## Accounts and regions
+
+      | ACCOUNT | MODE | REGION | STATUS | GROUPS | EXPOSED |
+      | --- | --- | --- | --- | --- | --- |
+      | 111111111111 (prod) | notify (account tag) | eu-west-1 | ok | 2 | 2 |
+      | 111111111111 (prod) | notify (account tag) | us-east-1 | ok | 1 | 0 |
+      | 222222222222 | enforce (default) | eu-west-1 | ok | 0 | 0 |
+      | 222222222222 | enforce (default) | us-east-1 | failed | - | - |
+
+      ## Exposed groups
+
+      | ACCOUNT | REGION | GROUP | EXPOSURE | PLAN |
+      | --- | --- | --- | --- | --- |
+      | 111111111111 | eu-west-1 | sg-1<br>bastion | tcp 22 from 0.0.0.0/0 | - sgr-1 |
+      | 111111111111 | eu-west-1 | sg-2<br>batch, "workers" | tcp 0-65535 from 0.0.0.0/0 (port 22) | + tcp 0-21 from 0.0.0.0/0<br>+ tcp 23-65535 from 0.0.0.0/0<br>- sgr-3 |
+
+      ## Problems
+
+      - 222222222222 us-east-1: scan failed: You are not authorized to perform this operation.
+      "
+    `);
+  });
+
+  it('prints the whole report as JSON', async () => {
+    // Prepare
+    const report = await sampleReport();
+
+    // Act
+    const json = JSON.parse(formatAuditReport(report, 'json'));
+
+    // Assess
+    expect(json).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(json.summary).toEqual({
+      accounts: 2,
+      failedAccounts: 0,
+      accountRegions: 4,
+      failedAccountRegions: 1,
+      groupsScanned: 3,
+      exposedGroups: 2,
+      exposures: 2,
+    });
+  });
+});

@@ -1,0 +1,225 @@
+import type { AccountPolicy, GroupSnapshot } from '@sg-guard/remediation-core';
+import { describe, expect, it } from 'vitest';
+import { type AuditEnvironment, type AuditProgress, runAudit } from '../../../src/audit/run.js';
+
+const world22 = (groupId: string, tags?: Record<string, string>): GroupSnapshot => ({
+  groupId,
+  groupName: `name-${groupId}`,
+  vpcId: 'vpc-1',
+  ...(tags ? { tags } : {}),
+  rules: [
+    {
+      ruleId: `sgr-${groupId}`,
+      protocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      source: { kind: 'cidr', family: 'ipv4', cidr: '0.0.0.0/0' },
+    },
+  ],
+});
+const closed = (groupId: string): GroupSnapshot => ({ groupId, rules: [] });
+
+const policy = (accountId: string): AccountPolicy => ({
+  accountId,
+  mode: 'enforce',
+  source: { kind: 'default' },
+  warnings: [],
+});
+
+const SETTINGS = {
+  ports: [22],
+  strategy: 'narrow' as const,
+  allowGroupExemptions: false,
+  concurrency: 2,
+  now: () => new Date('2026-11-27T10:00:00Z'),
+};
+
+/** An environment over fixed inventories; `failures` name what throws. */
+function environment(
+  inventories: Record<string, GroupSnapshot[]>,
+  failures: { enter?: string[]; scan?: string[]; policy?: string[] } = {},
+): AuditEnvironment<string> & { peak: number } {
+  let running = 0;
+  const env = {
+    peak: 0,
+    async enter(accountId: string) {
+      if (failures.enter?.includes(accountId)) {
+        throw Object.assign(new Error(`sts:AssumeRole was denied for ${accountId}`), {
+          code: 'ACCESS_DENIED',
+        });
+      }
+      return accountId;
+    },
+    async enabledRegions() {
+      return ['us-east-1', 'eu-west-1'];
+    },
+    async policyFor(accountId: string) {
+      if (failures.policy?.includes(accountId))
+        throw new Error('AWSOrganizationsNotInUseException');
+      return policy(accountId);
+    },
+    async scan(accountId: string, region: string) {
+      running += 1;
+      env.peak = Math.max(env.peak, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running -= 1;
+      const key = `${accountId}/${region}`;
+      if (failures.scan?.includes(key)) throw new Error(`scan of ${key} failed`);
+      return { groups: inventories[key] ?? [], prefixLists: new Map() };
+    },
+  };
+  return env;
+}
+
+describe('runAudit', () => {
+  it('assesses every group of every account-region and keeps the exposed ones, sorted', async () => {
+    // Prepare
+    const env = environment({
+      'b/eu-west-1': [world22('sg-1'), closed('sg-2')],
+      'a/us-east-1': [world22('sg-3')],
+    });
+
+    // Act
+    const report = await runAudit([{ accountId: 'b' }, { accountId: 'a', name: 'alpha' }], env, {
+      ...SETTINGS,
+      regions: ['us-east-1', 'eu-west-1'],
+    });
+
+    // Assess
+    expect(
+      report.accounts.map((a) => [a.accountId, a.accountName, a.regions.map((r) => r.region)]),
+    ).toEqual([
+      ['a', 'alpha', ['eu-west-1', 'us-east-1']],
+      ['b', undefined, ['eu-west-1', 'us-east-1']],
+    ]);
+    const exposed = report.accounts.flatMap((a) =>
+      a.regions.flatMap((r) => r.exposedGroups.map((g) => g.groupId)),
+    );
+    expect(exposed).toEqual(['sg-3', 'sg-1']);
+    expect(report.summary).toEqual({
+      accounts: 2,
+      failedAccounts: 0,
+      accountRegions: 4,
+      failedAccountRegions: 0,
+      groupsScanned: 3,
+      exposedGroups: 2,
+      exposures: 2,
+    });
+    expect(
+      report.accounts[1]?.regions[0]?.exposedGroups[0]?.plan.revoke.map((r) => r.ruleId),
+    ).toEqual(['sgr-sg-1']);
+  });
+
+  it('reports an account that cannot be entered and a region that fails, and completes the rest', async () => {
+    // Prepare
+    const env = environment(
+      { 'ok/us-east-1': [world22('sg-9')] },
+      { enter: ['locked'], scan: ['ok/eu-west-1'] },
+    );
+
+    // Act
+    const report = await runAudit([{ accountId: 'locked' }, { accountId: 'ok' }], env, {
+      ...SETTINGS,
+      regions: ['eu-west-1', 'us-east-1'],
+    });
+
+    // Assess
+    const [locked, ok] = report.accounts;
+    expect(locked?.error).toEqual({
+      code: 'ACCESS_DENIED',
+      message: 'sts:AssumeRole was denied for locked',
+    });
+    expect(locked?.regions.map((r) => [r.region, r.status])).toEqual([
+      ['eu-west-1', 'failed'],
+      ['us-east-1', 'failed'],
+    ]);
+    expect(ok?.regions.map((r) => [r.region, r.status, r.exposedGroups.length])).toEqual([
+      ['eu-west-1', 'failed', 0],
+      ['us-east-1', 'ok', 1],
+    ]);
+    expect(report.summary).toMatchObject({
+      failedAccounts: 1,
+      failedAccountRegions: 3,
+      exposedGroups: 1,
+    });
+  });
+
+  it('uses each account’s enabled regions when none are given, and counts an unenterable account as a failure', async () => {
+    // Prepare
+    const env = environment({}, { enter: ['locked'] });
+    const progress: AuditProgress[] = [];
+
+    // Act
+    const report = await runAudit(
+      [{ accountId: 'locked' }, { accountId: 'ok' }],
+      env,
+      SETTINGS,
+      (p) => progress.push(p),
+    );
+
+    // Assess
+    expect(report.accounts[0]?.regions).toEqual([]);
+    expect(report.accounts[1]?.regions.map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(progress.at(-1)).toEqual({ done: 2, total: 2, exposedGroups: 0, failed: 1 });
+  });
+
+  it('keeps the mode unknown when the organization cannot be read, without failing the scan', async () => {
+    // Prepare
+    const env = environment({}, { policy: ['a'] });
+
+    // Act
+    const report = await runAudit([{ accountId: 'a' }], env, {
+      ...SETTINGS,
+      regions: ['eu-west-1'],
+    });
+
+    // Assess
+    expect(report.accounts[0]?.policy).toBeUndefined();
+    expect(report.accounts[0]?.policyError?.message).toBe('AWSOrganizationsNotInUseException');
+    expect(report.accounts[0]?.regions[0]?.status).toBe('ok');
+  });
+
+  it('scans at most --concurrency account-regions at once and reports progress after each', async () => {
+    // Prepare
+    const env = environment({ 'a/eu-west-1': [world22('sg-1')] });
+    const progress: AuditProgress[] = [];
+    const accounts = ['a', 'b', 'c', 'd'].map((accountId) => ({ accountId }));
+
+    // Act
+    await runAudit(
+      accounts,
+      env,
+      { ...SETTINGS, concurrency: 3, regions: ['eu-west-1', 'us-east-1'] },
+      (p) => progress.push(p),
+    );
+
+    // Assess
+    expect(env.peak).toBe(3);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(progress.every((p) => p.total === 8)).toBe(true);
+    expect(progress.at(-1)?.exposedGroups).toBe(1);
+  });
+
+  it('shows an exempted group as exempt only when group exemptions are allowed', async () => {
+    // Prepare
+    const tags = { 'sg-guard:exempt': 'bastion, CHG-1' };
+    const env = environment({ 'a/eu-west-1': [world22('sg-1', tags)] });
+
+    // Act
+    const allowed = await runAudit([{ accountId: 'a' }], env, {
+      ...SETTINGS,
+      allowGroupExemptions: true,
+      regions: ['eu-west-1'],
+    });
+    const ignored = await runAudit([{ accountId: 'a' }], env, {
+      ...SETTINGS,
+      regions: ['eu-west-1'],
+    });
+
+    // Assess
+    expect(allowed.accounts[0]?.regions[0]?.exposedGroups[0]?.exemption).toEqual({
+      reason: 'bastion, CHG-1',
+    });
+    expect(ignored.accounts[0]?.regions[0]?.exposedGroups[0]?.exemption).toBeUndefined();
+  });
+});
