@@ -82,11 +82,12 @@ function isMaximal(candidate: Candidate, others: readonly Candidate[]): boolean 
  * The rules that expose `port` to the whole `family` space, by the agreed algorithm:
  *
  * 1. S = rules reaching tcp `port` from CIDRs or resolved prefix-list entries of the family.
- * 2. Each rule with a world block (`/0`) is an exposure (`world-cidr` / `world-prefix-list`);
- *    it leaves S.
+ * 2. Each rule with a world block (`/0`), and each prefix list whose own entries cover the
+ *    family, is an exposure (`world-cidr` / `world-prefix-list`); it leaves S. A list that is
+ *    the world by itself is blamed alone, never the smaller blocks beside it.
  * 3. While the blocks of S together cover the family, the maximal rules of S (those with a
- *    block not strictly inside a block of another rule of S) are exposures (`union`, or
- *    `world-prefix-list` for a list whose own entries cover the family) and leave S.
+ *    block not strictly inside a block of another rule of S) are exposures (`union`) and
+ *    leave S.
  *
  * Step 3 removes the largest blocks first, so `10.0.0.0/8` and `/32` hosts survive beside a
  * removed `0.0.0.0/1` + `128.0.0.0/1`, and each round strictly shrinks S.
@@ -101,7 +102,10 @@ export function exposuresAtPort(
   const found: PortExposure[] = [];
   let remaining: Candidate[] = [];
   for (const candidate of candidatesFor(rules, port, family, book, parsedCidrs)) {
-    if (candidate.cidrs.some((cidr) => cidr.prefixLength === 0)) {
+    const world =
+      candidate.cidrs.some((cidr) => cidr.prefixLength === 0) ||
+      (candidate.prefixList && unionCoversFamily(candidate.cidrs, family));
+    if (world) {
       found.push({
         index: candidate.index,
         reason: candidate.prefixList ? 'world-prefix-list' : 'world-cidr',
@@ -118,10 +122,7 @@ export function exposuresAtPort(
     )
   ) {
     const maximal = remaining.filter((candidate) => isMaximal(candidate, remaining));
-    for (const candidate of maximal) {
-      const ownCover = candidate.prefixList && unionCoversFamily(candidate.cidrs, family);
-      found.push({ index: candidate.index, reason: ownCover ? 'world-prefix-list' : 'union' });
-    }
+    for (const candidate of maximal) found.push({ index: candidate.index, reason: 'union' });
     remaining = remaining.filter((candidate) => !maximal.includes(candidate));
   }
   return found;

@@ -135,6 +135,22 @@ describe('assessGroup: prefix lists', () => {
     ]);
   });
 
+  it('blames only a prefix list that is the world by itself, not a half beside it', () => {
+    // Prepare
+    const viaList = tcp(22, 22, prefixList('pl-1'));
+    const half = tcp(22, 22, v4('0.0.0.0/1'));
+
+    // Act
+    const assessment = assessGroup(group(viaList, half), {
+      prefixLists: lists({ 'pl-1': ['0.0.0.0/1', '128.0.0.0/1'] }),
+    });
+
+    // Assess
+    expect(assessment.exposures).toEqual([
+      { rule: viaList, ports: [22], family: 'ipv4', reason: 'world-prefix-list' },
+    ]);
+  });
+
   it('adds prefix list entries to the group CIDRs for a union', () => {
     // Prepare
     const viaList = tcp(22, 22, prefixList('pl-1'));
