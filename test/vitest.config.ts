@@ -13,8 +13,6 @@ export default defineProject({
     globalSetup: ['support/global-setup.ts'],
     fileParallelism: false,
     sequence: { groupOrder: 1 },
-    // The remediator reads its settings from the environment; each test stubs its own.
-    unstubEnvs: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

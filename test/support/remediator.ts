@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 import { HOME_REGION, ORG_READER_ROLE_ARN, type TestAccountName, type World } from './world.js';
 
 /** The remediator's settings as a test chooses them; each becomes one `SG_GUARD_*` variable. */
@@ -69,8 +69,8 @@ function lambdaContext(accountId: string, region: string): LambdaContext {
  * Deploys the real handler into a member account, in process: sets the environment a Lambda
  * there would see (the member's role credentials, region, `AWS_ENDPOINT_URL` of the emulator and
  * the `SG_GUARD_*` settings), then imports `@sg-guard/remediator` afresh so its cold start reads
- * them. The environment stays stubbed until the test ends (`unstubEnvs`), because the SDK
- * resolves credentials on the first call, not at import.
+ * them. The environment stays stubbed until the test ends, because the SDK resolves credentials
+ * on the first call, not at import. Call it inside a test (not a hook).
  */
 export async function coldStart(world: World, deployment: Deployment): Promise<Remediator> {
   const account = world.account(deployment.account);
@@ -104,6 +104,9 @@ export async function coldStart(world: World, deployment: Deployment): Promise<R
     POWERTOOLS_SERVICE_NAME: 'sg-guard-remediator',
   };
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+  onTestFinished(() => {
+    vi.unstubAllEnvs();
+  });
   vi.resetModules();
   const { handler }: RemediatorModule = await import('@sg-guard/remediator');
   return {
