@@ -348,6 +348,25 @@ describe('remediator handler', () => {
   });
 });
 
+describe('remediator handler, several findings failing', () => {
+  it('throws one error that carries each failure', async () => {
+    // Prepare
+    exposedGroup();
+    snsMock.on(PublishCommand).rejects(new Error('socket hang up'));
+    const event = structuredClone(configSnsEvent) as { Records: unknown[] };
+    event.Records.push(structuredClone(event.Records[0]));
+
+    // Act
+    const invocation = handlerWith()(event, context);
+
+    // Assess
+    await expect(invocation).rejects.toBeInstanceOf(AggregateError);
+    await expect(invocation).rejects.toMatchObject({
+      errors: [{ code: 'AWS_ERROR' }, { code: 'AWS_ERROR' }],
+    });
+  });
+});
+
 describe('with the organization reader role', () => {
   const role = { orgReaderRoleArn: 'arn:aws:iam::999988887777:role/sg-guard-org-reader' };
 
