@@ -2,7 +2,7 @@
 import { listOrganizationAccounts } from '@sg-guard/aws';
 import type { Mode, RemediationStrategy } from '@sg-guard/remediation-core';
 import { awsAuditEnvironment } from '../aws/audit-environment.js';
-import { AwsSession } from '../aws/session.js';
+import { AwsSession, type AwsSessionOptions } from '../aws/session.js';
 import { UsageError } from '../errors.js';
 import type { AuditReport } from './report.js';
 import { type AuditProgress, type AuditTarget, runAudit } from './run.js';
@@ -21,6 +21,8 @@ export interface AwsAuditOptions {
   readonly roleName: string;
   readonly region?: string;
   readonly endpointUrl?: string;
+  /** The caller's credentials; the SDK's standard chain when absent. */
+  readonly credentials?: AwsSessionOptions['credentials'];
 }
 
 /**
@@ -58,6 +60,7 @@ export async function auditWithAws(
     readOrgTags: options.orgTags,
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   const targets = await auditTargets(session, options);
   const report = await runAudit(

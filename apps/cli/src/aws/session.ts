@@ -26,6 +26,8 @@ export interface AwsSessionOptions {
   /** Region for STS, Organizations and DescribeRegions; the SDK's own when absent. */
   readonly region?: string;
   readonly endpointUrl?: string;
+  /** The caller's credentials; the SDK's standard chain when absent (the demo passes its own). */
+  readonly credentials?: ClientSettings['credentials'];
   /** Role assumed in every account other than the caller's. */
   readonly roleName: string;
   /** Mode of accounts whose tags say nothing. @default 'enforce' */
@@ -60,9 +62,10 @@ export class AwsSession {
 
   /** Client settings for a region, with the account's credentials and the endpoint override. */
   settings(region: string, account?: AccountSession): ClientSettings {
+    const credentials = account?.credentials ?? this.options.credentials;
     return {
       region,
-      ...(account?.credentials ? { credentials: account.credentials } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
     };
   }
@@ -72,7 +75,9 @@ export class AwsSession {
     this.homeRegionPromise ??= (async () => {
       if (this.options.region) return this.options.region;
       try {
-        return await createStsClient().config.region();
+        return await createStsClient(
+          this.options.credentials ? { credentials: this.options.credentials } : {},
+        ).config.region();
       } catch {
         return FALLBACK_REGION;
       }
@@ -142,9 +147,10 @@ export class AwsSession {
 
   /** Organizations with the caller's credentials. */
   organizations() {
-    return createOrganizationsClient(
-      this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {},
-    );
+    return createOrganizationsClient({
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+      ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
+    });
   }
 
   /** SNS in the region of a topic ARN (the central topic may live elsewhere). */

@@ -1,0 +1,218 @@
+/**
+ * The demo, start to end: emulator, organization, audit, the real remediator handler driven by
+ * real event shapes, the central inbox, audit again, emulator stopped. Gathers what happened for
+ * a reporter; prints nothing itself.
+ */
+import {
+  buildEstate,
+  describeInboundRuleDetails,
+  EMULATOR_CREDENTIALS,
+  type EmulatorCredentials,
+  EmulatorUnavailableError,
+  emulatorEc2,
+  INSTALL_HINT,
+  MANAGEMENT_ACCOUNT_ID,
+  type MotoServer,
+  startMoto,
+} from '@sg-guard/emulator';
+import { auditWithAws } from '../audit/aws-audit.js';
+import type { AuditReport } from '../audit/report.js';
+import { CliError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import {
+  DEMO_ESTATE,
+  DEMO_GROUPS,
+  DEMO_REGIONS,
+  type DemoAccountName,
+  type DemoTrigger,
+} from './estate.js';
+import {
+  cloudTrailAuthorizeEvent,
+  configEventBridgeEvent,
+  configSnsEvent,
+  type EventSubject,
+} from './events.js';
+import { DemoLambdas } from './lambda.js';
+
+/** One event sent to a member's remediator and what it decided. */
+export interface DemoInvocation {
+  readonly trigger: DemoTrigger;
+  readonly account: DemoAccountName;
+  readonly accountId: string;
+  readonly region: string;
+  readonly groupId: string;
+  readonly groupName: string;
+  /** `remediated`, `would-remediate`, `skipped-off`, `not-exposed`… */
+  readonly outcome: string;
+  /** The same event sent a second time (idempotency). */
+  readonly repeat?: boolean;
+}
+
+/** One mail of the central inbox. */
+export interface DemoMail {
+  readonly subject: string;
+  readonly text: string;
+  /** Whether the central topic's queue received the notice too. */
+  readonly delivered: boolean;
+}
+
+/** What the reporter is told, as it happens. */
+export interface DemoReporter {
+  emulatorStarted(endpoint: string): void;
+  estateBuilt(estate: {
+    accounts: { name: string; accountId: string; note: string }[];
+    groups: number;
+    exposed: number;
+  }): void;
+  audited(when: 'before' | 'after', report: AuditReport): void;
+  invoked(invocation: DemoInvocation): void;
+  inbox(mails: readonly DemoMail[]): void;
+}
+
+const ORG_READER_ROLE = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/sg-guard-org-reader`;
+const ACCOUNT_NOTES: Readonly<Record<DemoAccountName, string>> = {
+  security: 'enforce (no tag: default), holds the central topic',
+  analytics: 'notify (account tag sg-guard:mode=notify)',
+  legacy: 'off (OU Retired tagged sg-guard:mode=off)',
+};
+
+async function start(): Promise<MotoServer> {
+  try {
+    return await startMoto();
+  } catch (error) {
+    if (!(error instanceof EmulatorUnavailableError)) throw error;
+    throw new CliError(
+      'EMULATOR_UNAVAILABLE',
+      `the demo needs the AWS emulator: ${error.message.split('\n')[0]}`,
+      {
+        cause: error,
+        hint: INSTALL_HINT,
+      },
+    );
+  }
+}
+
+/**
+ * Runs the demo. The emulator is stopped at the end, on error, and on Ctrl-C (through
+ * `io.onInterrupt`).
+ *
+ * @throws CliError `EMULATOR_UNAVAILABLE` (with the install hint) when `moto_server` is missing.
+ */
+export async function runDemo(io: CliIo, reporter: DemoReporter): Promise<void> {
+  const moto = await start();
+  const removeHook = io.onInterrupt(() => moto.stop());
+  try {
+    reporter.emulatorStarted(moto.endpoint);
+    const estate = await buildEstate(moto.endpoint, DEMO_ESTATE);
+    const accounts = estate.organization.accounts;
+    reporter.estateBuilt({
+      accounts: (Object.keys(accounts) as DemoAccountName[]).map((name) => ({
+        name,
+        accountId: accounts[name].accountId,
+        note: ACCOUNT_NOTES[name],
+      })),
+      groups: estate.groups.length,
+      exposed: estate.groups.filter((group) => group.shape.exposed).length,
+    });
+
+    const audit = async () =>
+      (
+        await auditWithAws({
+          org: true,
+          regions: DEMO_REGIONS,
+          concurrency: 8,
+          ports: [22],
+          strategy: 'narrow',
+          allowGroupExemptions: false,
+          defaultMode: 'enforce',
+          orgTags: true,
+          roleName: 'OrganizationAccountAccessRole',
+          region: DEMO_REGIONS[0],
+          endpointUrl: moto.endpoint,
+          credentials: EMULATOR_CREDENTIALS,
+        })
+      ).report;
+    reporter.audited('before', await audit());
+
+    const lambdas = new DemoLambdas({
+      endpoint: moto.endpoint,
+      topicArn: estate.inbox.topicArn,
+      orgReaderRoleArn: ORG_READER_ROLE,
+    });
+    const sent: { event: unknown; invocation: Omit<DemoInvocation, 'outcome'> }[] = [];
+    for (const [index, spec] of DEMO_GROUPS.entries()) {
+      const group = estate.groups[index];
+      if (!spec.trigger || !group) continue;
+      const credentials = estate.credentials[spec.account];
+      const subject: EventSubject = {
+        groupId: group.groupId,
+        accountId: group.accountId,
+        region: group.region,
+      };
+      const event = await eventFor(spec.trigger, subject, moto.endpoint, credentials);
+      const invocation = {
+        trigger: spec.trigger,
+        account: spec.account,
+        accountId: group.accountId,
+        region: group.region,
+        groupId: group.groupId,
+        groupName: group.groupName,
+      };
+      const summary = await lambdas.invoke(group.accountId, group.region, credentials, event);
+      reporter.invoked({ ...invocation, outcome: outcomeOf(summary.outcomes) });
+      sent.push({ event, invocation });
+    }
+    // Config re-evaluates and CloudTrail repeats: the same event again changes and mails nothing.
+    const first = sent[0];
+    if (first) {
+      const { accountId, region, account } = first.invocation;
+      const summary = await lambdas.invoke(
+        accountId,
+        region,
+        estate.credentials[account],
+        first.event,
+      );
+      reporter.invoked({ ...first.invocation, outcome: outcomeOf(summary.outcomes), repeat: true });
+    }
+
+    const delivered = new Set((await estate.inbox.readNotices()).map((notice) => notice.messageId));
+    reporter.inbox(
+      lambdas.sentMails().map((mail) => ({
+        subject: mail.subject,
+        text: mail.text,
+        delivered: delivered.has(mail.messageId),
+      })),
+    );
+    reporter.audited('after', await audit());
+  } finally {
+    removeHook();
+    await moto.stop();
+  }
+}
+
+function outcomeOf(outcomes: readonly { readonly outcome: string }[]): string {
+  return outcomes.map((o) => o.outcome).join(', ') || 'ignored';
+}
+
+async function eventFor(
+  trigger: DemoTrigger,
+  subject: EventSubject,
+  endpoint: string,
+  credentials: EmulatorCredentials,
+): Promise<unknown> {
+  switch (trigger) {
+    case 'config-sns':
+      return configSnsEvent(subject);
+    case 'config-eventbridge':
+      return configEventBridgeEvent(subject);
+    default: {
+      const ec2 = emulatorEc2(endpoint, { region: subject.region, credentials });
+      const rules = await describeInboundRuleDetails(ec2, subject.groupId);
+      return cloudTrailAuthorizeEvent(
+        subject,
+        rules,
+        `arn:aws:sts::${subject.accountId}:assumed-role/Developer/dana@example.com`,
+      );
+    }
+  }
+}
