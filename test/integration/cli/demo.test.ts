@@ -1,0 +1,46 @@
+import { memoryIo, runCli } from '@sg-guard/cli';
+import { describe, expect, it, vi } from 'vitest';
+
+interface DemoSummaryJson {
+  groups: { total: number; exposed: number };
+  before: { exposedGroups: number; failedAccountRegions: number };
+  after: { exposedGroups: number; failedAccountRegions: number };
+  invocations: { trigger: string; account: string; outcome: string; repeat?: boolean }[];
+  inbox: { subject: string; delivered: boolean }[];
+}
+
+describe('demo', () => {
+  it('runs the whole loop on its own emulator: remediates enforce, mails notify, leaves off alone', async () => {
+    // Prepare: the demo must not depend on the caller's AWS settings.
+    vi.stubEnv('AWS_ENDPOINT_URL', 'http://127.0.0.1:9');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    const io = memoryIo();
+
+    // Act
+    const code = await runCli(['demo', '--json'], io);
+
+    // Assess
+    expect(io.stderrText()).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(io.stdoutText()) as DemoSummaryJson;
+    expect(summary.groups).toEqual({ total: 14, exposed: 10 });
+    expect(summary.before).toMatchObject({ exposedGroups: 10, failedAccountRegions: 0 });
+    expect(summary.after).toMatchObject({ exposedGroups: 3, failedAccountRegions: 0 });
+    const outcomes = summary.invocations.map(
+      (i) => `${i.account} ${i.outcome}${i.repeat ? ' (again)' : ''}`,
+    );
+    expect(outcomes).toEqual([
+      ...Array(7).fill('security remediated'),
+      'analytics would-remediate',
+      'analytics would-remediate',
+      'legacy skipped-off',
+      'security not-exposed (again)',
+    ]);
+    expect(new Set(summary.invocations.map((i) => i.trigger))).toEqual(
+      new Set(['config-sns', 'config-eventbridge', 'cloudtrail']),
+    );
+    expect(summary.inbox).toHaveLength(9);
+    expect(summary.inbox.every((mail) => mail.delivered && mail.subject.length < 100)).toBe(true);
+    expect(io.interruptHooks.size).toBe(0);
+  });
+});
