@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedEventError } from '../errors.js';
 import type { Finding, ParsedEvent } from '../model.js';
 import { clip } from './config-message.js';

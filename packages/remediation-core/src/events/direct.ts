@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParsedEvent } from '../model.js';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from './identifiers.js';
 import { parseEventPart } from './issues.js';

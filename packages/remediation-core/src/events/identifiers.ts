@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `sg-` followed by 8 or 17 hex digits (old and new EC2 id formats). */
 export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding, IgnoredEvent, ParsedEvent } from '../model.js';
 import { clip, readConfigMessage } from './config-message.js';
 import { parseEventPart } from './issues.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from '../events/identifiers.js';
 
 const portSchema = z.number().int().min(-1).max(65535);

@@ -3,7 +3,7 @@
  * `configuration` is camelCase and, in older items, carries IPv4 ranges twice: as
  * `ipv4Ranges[{ cidrIp }]` and as the legacy string array `ipRanges`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRuleError } from '../errors.js';
 import type { GroupSnapshot, InboundRule, RuleSource } from '../model.js';
 import { buildRule, cidrSource, groupSource, prefixListSource } from './canonical.js';
