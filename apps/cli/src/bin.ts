@@ -9,4 +9,12 @@ import { runCli } from './program.js';
 // (package.json engines) and that notice would land in every report on stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `sg-guard audit | head` closes the pipe early; that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 process.exitCode = await runCli(process.argv.slice(2), processIo());
