@@ -21,6 +21,15 @@ const RECOMMENDED_FLAGS = createRequire(import.meta.url)(
   'aws-cdk-lib/recommended-feature-flags.json',
 ) as Record<string, unknown>;
 
+/**
+ * An App with sg-guard's feature flags (what every sg-guard stack, and every test, is built in).
+ *
+ * @param outdir cloud assembly directory; the CDK default when omitted.
+ */
+export function createApp(outdir?: string): App {
+  return new App({ outdir, context: RECOMMENDED_FLAGS });
+}
+
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
   /**
@@ -50,7 +59,7 @@ export function buildApp(
   config: SgGuardConfig,
   options: BuildAppOptions = {},
 ): { app: App; stacks: SgGuardStacks } {
-  const app = new App({ outdir: options.outdir, context: RECOMMENDED_FLAGS });
+  const app = createApp(options.outdir);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   // Stacks without file assets deploy with the caller's credentials and need no `cdk bootstrap`

@@ -56,8 +56,3 @@ export function centralArns(config: SgGuardConfig) {
     orgReaderRole: `arn:${partition}:iam::${config.orgReaderRole.accountId}:role/${NAMES.orgReaderRole}`,
   };
 }
-
-/** `sns.<region>.amazonaws.com`: the service that uses the central key on a publisher's behalf. */
-export function snsServiceFor(region: string): string {
-  return `sns.${region}.${Aws.URL_SUFFIX}`;
-}

@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,6 +45,7 @@ export class AlarmInbox extends Construct {
   constructor(scope: Construct, id: string, props: AlarmInboxProps) {
     super(scope, id);
     const busName = props.busName ?? NAMES.alarmBus;
+    const { partition, region, account } = Stack.of(this);
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: busName });
     // The bus's own Policy property rather than AWS::Events::EventBusPolicy, whose L1 carries
     // deprecated properties that print warnings on every synth.
@@ -56,7 +57,7 @@ export class AlarmInbox extends Construct {
           actions: ['events:PutEvents'],
           // Built from the name: the bus's own Arn attribute would make it depend on itself.
           resources: [
-            `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/${busName}`,
+            `arn:${partition}:events:${region}:${account}:event-bus/${busName}`,
           ],
           conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
         }),

@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -18,6 +18,7 @@ export class ConfigDelivery extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    const { account } = Stack.of(this);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -28,7 +29,7 @@ export class ConfigDelivery extends Construct {
     this.role = new iam.Role(this, 'RecorderRole', {
       description: 'sg-guard: the AWS Config recorder created by the member stack',
       assumedBy: new iam.ServicePrincipal('config.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
     });
@@ -36,7 +37,7 @@ export class ConfigDelivery extends Construct {
       new iam.PolicyStatement({
         sid: 'DeliverConfigurationHistory',
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`AWSLogs/${Aws.ACCOUNT_ID}/Config/*`)],
+        resources: [this.bucket.arnForObjects(`AWSLogs/${account}/Config/*`)],
       }),
     );
     this.role.addToPolicy(

@@ -1,8 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { NAMES, snsServiceFor } from '../naming.js';
+import { NAMES } from '../naming.js';
 
 /** Settings of {@link FindingsKey}. */
 export interface FindingsKeyProps {
@@ -45,7 +45,7 @@ export class FindingsKey extends Construct {
         conditions: {
           StringEquals: {
             'aws:PrincipalOrgID': props.organizationId,
-            'kms:ViaService': snsServiceFor(props.region),
+            'kms:ViaService': `sns.${props.region}.${Stack.of(this).urlSuffix}`,
           },
         },
       }),

@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
@@ -37,7 +37,7 @@ export class OrgReaderRole extends Construct {
       description: 'sg-guard: lets member remediators read sg-guard:mode tags of accounts and OUs',
       // AWS:* narrowed to the remediator roles of the organization's accounts.
       assumedBy: new iam.OrganizationPrincipal(props.organizationId).withConditions({
-        ArnLike: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::*:role/${pattern}` },
+        ArnLike: { 'aws:PrincipalArn': `arn:${Stack.of(this).partition}:iam::*:role/${pattern}` },
       }),
       inlinePolicies: {
         ReadOrganizationTags: new iam.PolicyDocument({

@@ -1,5 +1,5 @@
 import { REMEDIATOR_BUNDLE } from '@sg-guard/remediator/bundle-settings';
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -95,7 +95,7 @@ export class RemediatorFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
-      roleName: `${NAMES.remediatorRolePrefix}${Aws.REGION}`,
+      roleName: `${NAMES.remediatorRolePrefix}${Stack.of(this).region}`,
       description: 'sg-guard remediator: closes internet exposure of security groups',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
@@ -131,7 +131,8 @@ export class RemediatorFunction extends Construct {
   }
 
   private grantRemediation(settings: RemediatorSettings, centralKey: CentralKeyGrant): void {
-    const here = `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
+    const { partition, region, account, urlSuffix } = Stack.of(this);
+    const here = `arn:${partition}:ec2:${region}:${account}`;
     const centralKeys = `kms:${centralKey.region}:${centralKey.accountId}:key/*`;
     const statements = [
       new iam.PolicyStatement({
@@ -158,10 +159,10 @@ export class RemediatorFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'EncryptNoticesWithTheCentralKey',
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: [`arn:${Aws.PARTITION}:${centralKeys}`],
+        resources: [`arn:${partition}:${centralKeys}`],
         conditions: {
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': centralKey.alias },
-          StringEquals: { 'kms:ViaService': `sns.${centralKey.region}.${Aws.URL_SUFFIX}` },
+          StringEquals: { 'kms:ViaService': `sns.${centralKey.region}.${urlSuffix}` },
         },
       }),
     ];

@@ -23,11 +23,14 @@ export interface SshConfigRuleProps {
 export class SshConfigRule extends Construct {
   /** The rule. */
   readonly rule: config.ManagedRule;
+  /** Its name, as a plain string (event patterns match on it). */
+  readonly ruleName: string;
 
   constructor(scope: Construct, id: string, props: SshConfigRuleProps = {}) {
     super(scope, id);
+    this.ruleName = props.ruleName ?? NAMES.configRule;
     this.rule = new config.ManagedRule(this, 'Rule', {
-      configRuleName: props.ruleName ?? NAMES.configRule,
+      configRuleName: this.ruleName,
       description: 'sg-guard: security groups must not allow SSH from the internet',
       identifier: config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED,
       ruleScope: config.RuleScope.fromResources([config.ResourceType.EC2_SECURITY_GROUP]),

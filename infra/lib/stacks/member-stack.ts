@@ -56,7 +56,7 @@ export class MemberStack extends StackSetStack {
     });
     new RemediatorTriggers(this, 'Triggers', {
       function: remediator.function,
-      configRuleName: configRule.rule.configRuleName,
+      configRuleName: configRule.ruleName,
       fastPath: config.remediation.fastPath,
       deadLetterQueue: remediator.deadLetterQueue,
     });
