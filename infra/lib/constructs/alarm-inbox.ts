@@ -56,9 +56,7 @@ export class AlarmInbox extends Construct {
           principals: [new iam.AnyPrincipal()],
           actions: ['events:PutEvents'],
           // Built from the name: the bus's own Arn attribute would make it depend on itself.
-          resources: [
-            `arn:${partition}:events:${region}:${account}:event-bus/${busName}`,
-          ],
+          resources: [`arn:${partition}:events:${region}:${account}:event-bus/${busName}`],
           conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
         }),
       ],
