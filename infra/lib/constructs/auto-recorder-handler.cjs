@@ -30,8 +30,12 @@ exports.recorderHandler = (client, sdk) => {
   const ensure = async (props, previous) => {
     const described = await send(sdk.DescribeConfigurationRecordersCommand, {});
     const recorders = described.ConfigurationRecorders ?? [];
-    // Ours (from an earlier create) is updated in place; anything else belongs to someone else.
-    const foreign = recorders.filter((r) => !(r.name === NAME && previous === CREATED));
+    // Ours (from an earlier create) is updated in place; a service-linked recorder serves its own
+    // service and is not the one customer-managed recorder a region may have; anything else
+    // belongs to someone else.
+    const foreign = recorders.filter(
+      (r) => !r.servicePrincipal && !(r.name === NAME && previous === CREATED),
+    );
     if (foreign.length > 0) {
       return {
         PhysicalResourceId: EXISTING,

@@ -116,6 +116,21 @@ describe('auto recorder handler', () => {
     expect(config.names()).toEqual(['DescribeConfigurationRecorders']);
   });
 
+  it('creates its own recorder next to a service-linked one, which serves another service', async () => {
+    const config = fakeConfig({
+      DescribeConfigurationRecorders: () => ({
+        ConfigurationRecorders: [
+          { name: 'AWSConfigurationRecorderForX', servicePrincipal: 'x.amazonaws.com' },
+        ],
+      }),
+    });
+
+    const result = await config.handle({ RequestType: 'Create', ResourceProperties: props });
+
+    expect(result.PhysicalResourceId).toBe(CREATED);
+    expect(config.names()).toContain('PutConfigurationRecorder');
+  });
+
   it('does not mistake a foreign recorder named sg-guard for its own', async () => {
     const config = fakeConfig({
       DescribeConfigurationRecorders: () => ({ ConfigurationRecorders: [{ name: 'sg-guard' }] }),
