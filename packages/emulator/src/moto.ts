@@ -24,7 +24,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const INSTALL_HINT =
   'Install the AWS emulator with `pip install "moto[server]"` (Python 3.9+), or run ' +
-  '`bash scripts/ensure-moto.sh` to put it in ./.venv; or set MOTO_SERVER to its path.';
+  '`bash scripts/ensure-python-tools.sh` to put it in ./.venv; or set MOTO_SERVER to its path.';
 
 /**
  * Where `moto_server` is: `$MOTO_SERVER`, then `PATH`, then the repo's `./.venv/bin`.
