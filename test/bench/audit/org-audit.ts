@@ -149,7 +149,7 @@ export async function benchOrgAudit(
         ...counts.figures,
       },
       notes: [
-        `audit: ${repetitions} runs of each side, interleaved; estate built in ${formatMs(setup.ms)} (not measured). moto answers every describe in one page (it ignores MaxResults) and serves requests one at a time, so concurrency gains little here.`,
+        `audit: ${repetitions} runs of each side, interleaved; estate built in ${formatMs(setup.ms)} (not measured). moto answers every describe in one page (it ignores MaxResults), and its Python server holds a global interpreter lock, so concurrency gains less here than against AWS.`,
         ...counts.notes,
       ],
     };

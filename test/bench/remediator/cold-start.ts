@@ -23,15 +23,19 @@ export interface ColdStartOptions {
   readonly samples?: number;
 }
 
-type VariantName = 'bundled' | 'sdk-external' | 'cjs-main-fields';
+type VariantName = 'bundled' | 'sdk-external' | 'cjs-main-fields' | 'part-zod' | 'part-sdk';
 
 interface Variant {
   readonly name: VariantName;
   readonly label: string;
   readonly options: Partial<BuildOptions>;
+  /** A part of the handler alone, built with the same settings, to tell where the time goes. */
+  readonly part?: { readonly contents: string; readonly resolveDir: string };
 }
 
 const TARGET_OVERHEAD_MS = 150;
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 // Inside the `test` package, so `@aws-sdk/*` left external resolves from `test/node_modules`.
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'cold-start');
@@ -47,6 +51,31 @@ const VARIANTS: readonly Variant[] = [
     name: 'cjs-main-fields',
     label: 'SDK bundled, CommonJS main fields (reference)',
     options: { mainFields: ['main', 'module'] },
+  },
+  {
+    name: 'part-zod',
+    label: 'part: zod alone, as the core imports it',
+    options: {},
+    part: {
+      contents: "import * as z from 'zod'; export const schema = z.object({ id: z.string() });",
+      resolveDir: join(REPO, 'packages', 'remediation-core', 'src'),
+    },
+  },
+  {
+    name: 'part-sdk',
+    label: 'part: the four SDK clients alone',
+    options: {},
+    part: {
+      contents: [
+        "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
+        "import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';",
+        "import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';",
+        "import { OrganizationsClient, ListParentsCommand } from '@aws-sdk/client-organizations';",
+        'export const clients = [new EC2Client({}), new SNSClient({}), new STSClient({}), new OrganizationsClient({})];',
+        'export const commands = [DescribeSecurityGroupRulesCommand, PublishCommand, AssumeRoleCommand, ListParentsCommand];',
+      ].join('\n'),
+      resolveDir: join(REPO, 'packages', 'aws', 'src'),
+    },
   },
 ];
 
@@ -66,7 +95,9 @@ async function bundle(variant: Variant): Promise<string> {
   await rm(dirname(outfile), { recursive: true, force: true });
   await mkdir(dirname(outfile), { recursive: true });
   await build({
-    entryPoints: [REMEDIATOR_BUNDLE.entry],
+    ...(variant.part
+      ? { stdin: { ...variant.part, loader: 'ts' as const } }
+      : { entryPoints: [REMEDIATOR_BUNDLE.entry] }),
     bundle: true,
     outfile,
     platform: REMEDIATOR_BUNDLE.platform,
