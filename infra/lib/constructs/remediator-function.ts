@@ -90,6 +90,10 @@ export class RemediatorFunction extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledge(this.deadLetterQueue, {
+      'AwsSolutions-SQS3':
+        'This queue is the dead-letter queue (of the Lambda and its EventBridge rules); it needs none of its own',
+    });
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,

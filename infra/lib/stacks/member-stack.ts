@@ -8,7 +8,6 @@ import { RemediatorAlarms } from '../constructs/remediator-alarms.js';
 import { RemediatorFunction } from '../constructs/remediator-function.js';
 import { RemediatorTriggers } from '../constructs/remediator-triggers.js';
 import { SshConfigRule } from '../constructs/ssh-config-rule.js';
-import { acknowledge } from '../nag.js';
 import { centralArns, NAMES } from '../naming.js';
 
 /** Settings of {@link MemberStack}. */
@@ -49,10 +48,6 @@ export class MemberStack extends StackSetStack {
         region: config.central.region,
         alias: NAMES.keyAlias,
       },
-    });
-    acknowledge(remediator.deadLetterQueue, {
-      'AwsSolutions-SQS3':
-        'This queue is the dead-letter queue (of the Lambda and its EventBridge rules); it needs none of its own',
     });
     new RemediatorTriggers(this, 'Triggers', {
       function: remediator.function,
