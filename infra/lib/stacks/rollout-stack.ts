@@ -69,7 +69,7 @@ export class RolloutStack extends Stack {
       target: StackSetTarget.fromOrganizationalUnits({
         regions: targets.regions,
         organizationalUnits: targets.organizationalUnitIds,
-        // An empty list would still switch the filter to DIFFERENCE, which CloudFormation rejects.
+        // cdk-stacksets turns any list, even an empty one, into a DIFFERENCE filter.
         excludeAccounts: targets.excludedAccounts.length > 0 ? targets.excludedAccounts : undefined,
       }),
       capabilities: [Capability.NAMED_IAM],
