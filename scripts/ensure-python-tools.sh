@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MOTO_SPEC='moto[server]>=5.1,<6'
-CFN_LINT_SPEC='cfn-lint>=1.30,<2'
+MOTO_SPEC='moto[server]==5.2.1'
+CFN_LINT_SPEC='cfn-lint==1.51.0'
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x ".venv/bin/$1" ]; }
 
