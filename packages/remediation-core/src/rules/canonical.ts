@@ -144,6 +144,13 @@ export interface RawRule {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
+ * Rules made by {@link buildRule}, canonical by construction: every caller hands it a source made
+ * by `cidrSource`, `prefixListSource`, `groupSource` or `canonicalSource`. Assessing a snapshot
+ * re-reads its rules, and for rules the adapters read this way that work can be skipped.
+ */
+const BUILT = new WeakSet<InboundRule>();
+
+/**
  * Builds a canonical rule; absent optional fields are left out, not set to `undefined`.
  * (Assigned field by field: conditional object spreads are slow in V8 and this runs per rule.)
  */
@@ -153,6 +160,7 @@ export function buildRule(raw: RawRule): InboundRule {
   const rule: Mutable<InboundRule> = { protocol, fromPort, toPort, source: raw.source };
   if (raw.ruleId) rule.ruleId = raw.ruleId;
   if (raw.description) rule.description = raw.description;
+  BUILT.add(rule);
   return rule;
 }
 
@@ -170,8 +178,12 @@ export function canonicalSource(source: RuleSource): RuleSource {
   }
 }
 
-/** Re-canonicalizes an {@link InboundRule} (protocol, ports, CIDR text), validating it. */
+/**
+ * Re-canonicalizes an {@link InboundRule} (protocol, ports, CIDR text), validating it. A rule
+ * {@link buildRule} made is canonical already and is returned as is.
+ */
 export function canonicalRule(rule: InboundRule): InboundRule {
+  if (BUILT.has(rule)) return rule;
   return buildRule({
     ruleId: rule.ruleId,
     protocol: rule.protocol,
