@@ -2,8 +2,16 @@
  * A realistic, reproducible population of security groups for the core benchmark: mostly clean
  * groups (web ports open to the world, SSH from private ranges and bastion hosts, databases from
  * peer groups, prefix lists, IPv6), with a minority exposing SSH in every shape DESIGN.md names.
+ * Rules are made in the shape DescribeSecurityGroupRules returns and read by the core's reader,
+ * exactly as `scanRegion` and the remediator's gateway hand groups to `assessGroup`.
  */
-import type { GroupSnapshot, InboundRule, PrefixListEntries } from '@sg-guard/remediation-core';
+import type { SecurityGroupRule } from '@aws-sdk/client-ec2';
+import {
+  type GroupSnapshot,
+  type InboundRule,
+  type PrefixListEntries,
+  rulesFromSecurityGroupRules,
+} from '@sg-guard/remediation-core';
 
 /** A deterministic PRNG (mulberry32), so every run measures the same population. */
 export function seededRandom(seed: number): () => number {
@@ -101,9 +109,34 @@ const EXPOSING: readonly (readonly Omit<InboundRule, 'ruleId'>[])[] = [
   [tcp(22, 22, { kind: 'prefix-list', prefixListId: WORLD_LIST })],
 ];
 
+/** A rule as DescribeSecurityGroupRules returns it. */
+function asDescribed(
+  body: Omit<InboundRule, 'ruleId'>,
+  groupId: string,
+  ruleId: string,
+): SecurityGroupRule {
+  const { source } = body;
+  return {
+    SecurityGroupRuleId: ruleId,
+    GroupId: groupId,
+    GroupOwnerId: '111122223333',
+    IsEgress: false,
+    IpProtocol: body.protocol,
+    FromPort: body.fromPort,
+    ToPort: body.toPort,
+    ...(source.kind === 'cidr' && source.family === 'ipv4' ? { CidrIpv4: source.cidr } : {}),
+    ...(source.kind === 'cidr' && source.family === 'ipv6' ? { CidrIpv6: source.cidr } : {}),
+    ...(source.kind === 'prefix-list' ? { PrefixListId: source.prefixListId } : {}),
+    ...(source.kind === 'security-group'
+      ? { ReferencedGroupInfo: { GroupId: source.groupId, UserId: source.userId } }
+      : {}),
+    ...(body.description ? { Description: body.description } : {}),
+  };
+}
+
 /**
- * Generates `options.groups` groups of 10–40 rules each, every rule with a `sgr-…` id (as the
- * adapters read them), in canonical form.
+ * Generates `options.groups` groups of 10–40 rules each, every rule with a `sgr-…` id, read
+ * from the EC2 shape by `rulesFromSecurityGroupRules` (as the adapters read them).
  *
  * @example
  * const { groups, prefixLists, ruleCount } = generatePopulation({ groups: 2_000 });
@@ -129,14 +162,17 @@ export function generatePopulation(options: PopulationOptions): Population {
         bodies[i] as (typeof bodies)[number],
       ];
     }
-    const rules = bodies.map((body) => {
-      nextRule += 1;
-      return { ruleId: `sgr-${nextRule.toString(16).padStart(17, '0')}`, ...body };
-    });
+    const groupId = `sg-${index.toString(16).padStart(17, '0')}`;
+    const rules = rulesFromSecurityGroupRules(
+      bodies.map((body) => {
+        nextRule += 1;
+        return asDescribed(body, groupId, `sgr-${nextRule.toString(16).padStart(17, '0')}`);
+      }),
+    );
     if (exposing.length > 0) exposedGroups += 1;
     ruleCount += rules.length;
     groups.push({
-      groupId: `sg-${index.toString(16).padStart(17, '0')}`,
+      groupId,
       groupName: `app-${index}`,
       vpcId: 'vpc-0123456789abcdef0',
       ownerId: '111122223333',
