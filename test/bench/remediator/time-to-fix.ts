@@ -6,6 +6,7 @@
  */
 import {
   DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
   type EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
@@ -13,11 +14,18 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { createEc2Client, createSnsClient } from '@sg-guard/aws';
 import type { MotoServer } from '@sg-guard/emulator';
 import type { Notice } from '@sg-guard/remediation-core';
+import { startCallCounter } from '../support/call-counter.js';
 import { type BenchOutcome, type BenchRow, infoRow } from '../support/report.js';
 import { formatMs, median, significant, timed } from '../support/stats.js';
 import { countRemediationCalls } from './call-counts.js';
 import { containerFor, remediate } from './container.js';
-import { BENCH_REGION, buildRemediatorWorld, createExposedGroup, deleteGroup } from './fixture.js';
+import {
+  BENCH_REGION,
+  buildRemediatorWorld,
+  createExposedGroup,
+  deleteGroup,
+  type RemediatorWorld,
+} from './fixture.js';
 
 /** Options of {@link benchTimeToFix}. */
 export interface TimeToFixOptions {
@@ -29,16 +37,27 @@ export interface TimeToFixOptions {
 
 const TARGET_RATIO = 1.3;
 
+/** Added to every call in the second measurement: a round trip to an AWS endpoint in region. */
+const SIMULATED_LATENCY_MS = 50;
+
 /** The floor: the fewest SDK calls that close the hole and tell the central inbox. */
 async function bareFix(
   clients: { readonly ec2: EC2Client; readonly sns: SNSClient },
   groupId: string,
   topicArn: string,
   template: Notice,
+  withGroupDescribe: boolean,
 ): Promise<void> {
-  const described = await clients.ec2.send(
+  const describeRules = clients.ec2.send(
     new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
   );
+  // The handler's own calls also read the group (name, VPC, tags), at the same time.
+  const [described] = await Promise.all([
+    describeRules,
+    withGroupDescribe
+      ? clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
+      : undefined,
+  ]);
   const exposing = (described.SecurityGroupRules ?? []).filter(
     (rule) =>
       rule.IsEgress !== true &&
@@ -72,10 +91,68 @@ async function bareFix(
   );
 }
 
+/** Medians of the three sides and the first (cold) invocation, in milliseconds. */
+interface SideMedians {
+  readonly handler: number;
+  readonly floor: number;
+  readonly sameCalls: number;
+  readonly cold: number;
+}
+
 /**
- * Warm-container time to fix against the floor, interleaving the two sides (their order
- * alternating) so drift in the emulator affects both alike; each iteration fixes fresh groups
- * and deletes them afterwards.
+ * One warm container and the floor's clients, all talking to `endpoint`; the sides are
+ * interleaved (their order rotating) so drift in the emulator affects all alike, and each fix
+ * gets a fresh group, deleted afterwards.
+ */
+async function measureSides(
+  world: RemediatorWorld,
+  endpoint: string,
+  iterations: number,
+  warmups: number,
+): Promise<SideMedians> {
+  const account = world.accounts.ou;
+  const clientSettings = { region: BENCH_REGION, endpoint, credentials: account.credentials };
+  const floorClients = {
+    ec2: createEc2Client(clientSettings),
+    sns: createSnsClient(clientSettings),
+  };
+  const handler = containerFor(world, account, endpoint);
+
+  const first = await createExposedGroup(account, 'ttf-cold');
+  const cold = await timed(() => remediate(handler, account, first));
+  await deleteGroup(account, first);
+  const template = cold.result;
+
+  // The handler, the floor (3 calls), and the handler's own 4 calls made directly.
+  const sides: Record<'handler' | 'floor' | 'sameCalls', (groupId: string) => Promise<unknown>> = {
+    handler: (groupId) => remediate(handler, account, groupId),
+    floor: (groupId) => bareFix(floorClients, groupId, world.topicArn, template, false),
+    sameCalls: (groupId) => bareFix(floorClients, groupId, world.topicArn, template, true),
+  };
+  const names = Object.keys(sides) as (keyof typeof sides)[];
+  const samples = { handler: [] as number[], floor: [] as number[], sameCalls: [] as number[] };
+  for (let iteration = 0; iteration < warmups + iterations; iteration += 1) {
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[(i + iteration) % names.length] as keyof typeof sides;
+      const groupId = await createExposedGroup(account, `ttf-${name}-${iteration}`);
+      const { ms } = await timed(() => sides[name](groupId));
+      if (iteration >= warmups) samples[name].push(ms);
+      await deleteGroup(account, groupId);
+    }
+  }
+  return {
+    handler: median(samples.handler),
+    floor: median(samples.floor),
+    sameCalls: median(samples.sameCalls),
+    cold: cold.ms,
+  };
+}
+
+/**
+ * Warm-container time to fix against the floor, straight against the emulator (the judged
+ * figure) and again through a proxy that adds {@link SIMULATED_LATENCY_MS} per call, so calls
+ * made at the same time overlap as they do against AWS (moto's Python server runs them one at
+ * a time).
  */
 export async function benchTimeToFix(
   moto: MotoServer,
@@ -85,75 +162,55 @@ export async function benchTimeToFix(
   const warmups = options.warmups ?? 5;
   await moto.reset();
   const world = await buildRemediatorWorld(moto.endpoint);
-  const account = world.accounts.ou;
-  const clientSettings = {
-    region: BENCH_REGION,
-    endpoint: world.endpoint,
-    credentials: account.credentials,
-  };
-  const floorClients = {
-    ec2: createEc2Client(clientSettings),
-    sns: createSnsClient(clientSettings),
-  };
-  const handler = containerFor(world, account);
-
-  const first = await createExposedGroup(account, 'ttf-cold');
-  const cold = await timed(() => remediate(handler, account, first));
-  await deleteGroup(account, first);
-  const template = cold.result;
-
-  const handlerMs: number[] = [];
-  const floorMs: number[] = [];
-  for (let iteration = 0; iteration < warmups + iterations; iteration += 1) {
-    const forHandler = await createExposedGroup(account, `ttf-handler-${iteration}`);
-    const forFloor = await createExposedGroup(account, `ttf-floor-${iteration}`);
-    const runHandler = async () => (await timed(() => remediate(handler, account, forHandler))).ms;
-    const runFloor = async () =>
-      (await timed(() => bareFix(floorClients, forFloor, world.topicArn, template))).ms;
-    let handlerTime: number;
-    let floorTime: number;
-    if (iteration % 2 === 0) {
-      handlerTime = await runHandler();
-      floorTime = await runFloor();
-    } else {
-      floorTime = await runFloor();
-      handlerTime = await runHandler();
-    }
-    if (iteration >= warmups) {
-      handlerMs.push(handlerTime);
-      floorMs.push(floorTime);
-    }
-    await deleteGroup(account, forHandler);
-    await deleteGroup(account, forFloor);
+  const direct = await measureSides(world, world.endpoint, iterations, warmups);
+  const proxy = await startCallCounter(world.endpoint, { latencyMs: SIMULATED_LATENCY_MS });
+  let slow: SideMedians;
+  try {
+    slow = await measureSides(world, proxy.endpoint, Math.ceil(iterations / 2), warmups);
+  } finally {
+    await proxy.stop();
   }
-
-  const handlerMedian = median(handlerMs);
-  const floorMedian = median(floorMs);
-  const ratio = handlerMedian / floorMedian;
+  const ratio = direct.handler / direct.floor;
   const counts = await countRemediationCalls(world);
   const rows: BenchRow[] = [
     {
       metric: 'time to fix, warm (handler vs floor)',
-      value: formatMs(handlerMedian),
-      baseline: formatMs(floorMedian),
+      value: formatMs(direct.handler),
+      baseline: formatMs(direct.floor),
       ratio: `${significant(ratio)}×`,
       target: `≤ ${TARGET_RATIO}×`,
       pass: ratio <= TARGET_RATIO,
     },
-    infoRow('time to fix, first invocation (caches empty)', formatMs(cold.ms)),
+    infoRow(
+      'time to fix, warm (handler vs its own 4 calls made directly)',
+      formatMs(direct.handler),
+      formatMs(direct.sameCalls),
+      `${significant(direct.handler / direct.sameCalls)}×`,
+    ),
+    infoRow(
+      `time to fix, warm, +${SIMULATED_LATENCY_MS} ms per call (handler vs floor)`,
+      formatMs(slow.handler),
+      formatMs(slow.floor),
+      `${significant(slow.handler / slow.floor)}×`,
+    ),
+    infoRow('time to fix, first invocation (caches empty)', formatMs(direct.cold)),
     ...counts.rows,
   ];
   return {
     rows,
     figures: {
-      timeToFixHandlerMs: handlerMedian,
-      timeToFixFloorMs: floorMedian,
+      timeToFixHandlerMs: direct.handler,
+      timeToFixFloorMs: direct.floor,
       timeToFixRatio: ratio,
-      timeToFixColdMs: cold.ms,
+      timeToFixSameCallsMs: direct.sameCalls,
+      timeToFixColdMs: direct.cold,
+      timeToFixLatencyHandlerMs: slow.handler,
+      timeToFixLatencyFloorMs: slow.floor,
+      timeToFixLatencyColdMs: slow.cold,
       ...counts.figures,
     },
     notes: [
-      `time to fix: ${iterations} interleaved iterations per side after ${warmups} warm-ups; the floor is DescribeSecurityGroupRules + RevokeSecurityGroupIngress + Publish with the same client settings.`,
+      `time to fix: ${iterations} interleaved iterations per side after ${warmups} warm-ups (${Math.ceil(iterations / 2)} with the added latency), a fresh group each; the floor is DescribeSecurityGroupRules + RevokeSecurityGroupIngress + Publish with the same client settings; "its own 4 calls" adds DescribeSecurityGroups at the same time as the rules, as the handler does.`,
       ...counts.notes,
     ],
   };

@@ -64,20 +64,32 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * Starts a counting proxy on a free loopback port that forwards to `target` (moto's endpoint).
- * Requests to `/moto-api/` are forwarded but not counted.
+ * Starts a counting proxy on a free loopback port that forwards to `target` (moto's endpoint),
+ * optionally after a simulated network latency. Requests to `/moto-api/` are forwarded but not
+ * counted.
  *
  * @example
  * const counter = await startCallCounter(moto.endpoint);
  * const ec2 = createEc2Client({ endpoint: counter.endpoint, … });
  * countByName(counter.calls()); // { 'ec2:DescribeSecurityGroups': 1, … }
  */
-export async function startCallCounter(target: string): Promise<CallCounter> {
+export async function startCallCounter(
+  target: string,
+  options: {
+    /**
+     * Held before each request is forwarded, as a network round trip to AWS would add to it;
+     * concurrent requests wait side by side, as they would on the wire. @default 0
+     */
+    readonly latencyMs?: number;
+  } = {},
+): Promise<CallCounter> {
   const upstream = new URL(target);
+  const latencyMs = options.latencyMs ?? 0;
   let calls: CountedCall[] = [];
   const server: Server = createServer((incoming, outgoing) => {
     void (async () => {
       const body = await readBody(incoming);
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       if (!incoming.url?.startsWith('/moto-api/')) {
         const scope = scopeOf(incoming.headers.authorization);
         calls.push({
