@@ -121,7 +121,7 @@ export async function benchOrgAudit(
           metric: 'audit, concurrency 1 vs floor (sequential describes)',
           value: formatMs(sequential),
           baseline: formatMs(floor),
-          ratio: `+${significant(overhead * 100, 2)} %`,
+          ratio: `${overhead < 0 ? '−' : '+'}${significant(Math.abs(overhead) * 100, 2)} %`,
           target: `≤ +${TARGET_OVERHEAD * 100} %`,
           pass: overhead <= TARGET_OVERHEAD,
         },
