@@ -33,6 +33,7 @@ export interface Extrapolation {
   readonly figures: Readonly<Record<string, number>>;
 }
 
+const SIMULATED = '50 ms added to every call by a proxy';
 const minutes = (ms: number) => `${significant(ms / 60_000, 2)} min`;
 const dollars = (value: number) => `$${value < 1 ? value.toFixed(3) : value.toFixed(2)}`;
 
@@ -48,6 +49,11 @@ function auditLines(f: Readonly<Record<string, number>>, out: Record<string, num
     out.auditOrgEmulatorMs = (perRegion * accountRegions) / speedup;
     lines.push(
       `Audit, scaled from the emulator: ${formatMs(perRegion)} per account-region at concurrency 1, ${significant(speedup)}× faster at ${concurrency} → ${minutes(out.auditOrgEmulatorMs)} for ${accountRegions.toLocaleString('en-US')} account-regions (moto's cost is CPU on this machine, so this is a bound for this machine, not for AWS).`,
+    );
+  }
+  if (f.auditLatencySequentialMs && f.auditLatencyDefaultMs) {
+    lines.push(
+      `With ${SIMULATED}: concurrency ${concurrency} ran the audit ${significant(f.auditLatencySequentialMs / f.auditLatencyDefaultMs)}× faster than concurrency 1 (${formatMs(f.auditLatencyDefaultMs)} vs ${formatMs(f.auditLatencySequentialMs)}), still bounded by moto's own time; against AWS, whose describes are latency, not a shared CPU, the speedup approaches ${concurrency}×.`,
     );
   }
   // Real AWS: each account-region is one round of both describes at once (one page each up to

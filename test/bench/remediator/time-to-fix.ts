@@ -16,7 +16,7 @@ import type { MotoServer } from '@sg-guard/emulator';
 import type { Notice } from '@sg-guard/remediation-core';
 import { startCallCounter } from '../support/call-counter.js';
 import { type BenchOutcome, type BenchRow, infoRow } from '../support/report.js';
-import { formatMs, median, significant, timed } from '../support/stats.js';
+import { formatMs, median, timed } from '../support/stats.js';
 import { countRemediationCalls } from './call-counts.js';
 import { containerFor, remediate } from './container.js';
 import {
@@ -177,7 +177,7 @@ export async function benchTimeToFix(
       metric: 'time to fix, warm (handler vs floor)',
       value: formatMs(direct.handler),
       baseline: formatMs(direct.floor),
-      ratio: `${significant(ratio)}×`,
+      ratio: `${ratio.toFixed(2)}×`,
       target: `≤ ${TARGET_RATIO}×`,
       pass: ratio <= TARGET_RATIO,
     },
@@ -185,13 +185,13 @@ export async function benchTimeToFix(
       'time to fix, warm (handler vs its own 4 calls made directly)',
       formatMs(direct.handler),
       formatMs(direct.sameCalls),
-      `${significant(direct.handler / direct.sameCalls)}×`,
+      `${(direct.handler / direct.sameCalls).toFixed(2)}×`,
     ),
     infoRow(
       `time to fix, warm, +${SIMULATED_LATENCY_MS} ms per call (handler vs floor)`,
       formatMs(slow.handler),
       formatMs(slow.floor),
-      `${significant(slow.handler / slow.floor)}×`,
+      `${(slow.handler / slow.floor).toFixed(2)}×`,
     ),
     infoRow('time to fix, first invocation (caches empty)', formatMs(direct.cold)),
     ...counts.rows,
