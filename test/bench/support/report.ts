@@ -63,13 +63,22 @@ function escapeCell(cell: string): string {
   return cell.replaceAll('|', '\\|');
 }
 
-/** The rows as a GitHub Markdown table (`result` in bold when a target is missed). */
+/**
+ * The rows as a GitHub Markdown table (`result` in bold when a target is missed), with columns
+ * padded as Biome formats Markdown, so it can be pasted into `docs/benchmarks.md` as it is.
+ */
 export function markdownTable(rows: readonly BenchRow[]): string {
-  const line = (values: readonly string[]) => `| ${values.map(escapeCell).join(' | ')} |`;
   const body = rows.map((row) => {
-    const values = cells(row);
+    const values = cells(row).map(escapeCell);
     if (row.pass === false) values[5] = '**FAIL**';
-    return line(values);
+    return values;
   });
-  return [line(HEADER), line(HEADER.map(() => '---')), ...body].join('\n');
+  const lines = [[...HEADER], ...body];
+  const widths = HEADER.map((_, column) =>
+    Math.max(3, ...lines.map((line) => (line[column] as string).length)),
+  );
+  const line = (values: readonly string[]) =>
+    `| ${values.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
+  const rule = `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`;
+  return [line(HEADER), rule, ...body.map(line)].join('\n');
 }
