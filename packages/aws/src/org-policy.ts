@@ -56,6 +56,14 @@ export class OrganizationsPolicyReader implements AccountPolicyReader {
     string,
     { readonly policy: Promise<AccountPolicy>; readonly expiresAt: number }
   >();
+  /**
+   * Tags and parents per organization resource, for the same TTL: accounts of one OU share its
+   * and the root's answers, so an org-wide audit asks for each OU once, not once per account.
+   */
+  private readonly resources = new Map<
+    string,
+    { readonly value: Promise<unknown>; readonly expiresAt: number }
+  >();
 
   constructor(options: OrganizationsPolicyReaderOptions) {
     this.organizations = options.organizations;
@@ -74,6 +82,19 @@ export class OrganizationsPolicyReader implements AccountPolicyReader {
       if (this.cache.get(accountId)?.policy === policy) this.cache.delete(accountId);
     });
     return policy;
+  }
+
+  /** One read per resource and TTL, shared by concurrent callers; a failed read is forgotten. */
+  private remember<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const cached = this.resources.get(key);
+    if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
+    const value = load();
+    this.resources.set(key, { value, expiresAt: now + this.ttlMs });
+    value.catch(() => {
+      if (this.resources.get(key)?.value === value) this.resources.delete(key);
+    });
+    return value;
   }
 
   private async read(accountId: string): Promise<AccountPolicy> {
@@ -109,7 +130,11 @@ export class OrganizationsPolicyReader implements AccountPolicyReader {
     }
   }
 
-  private async parent(childId: string): Promise<{ kind: PolicyLevelKind; id: string }> {
+  private parent(childId: string): Promise<{ kind: PolicyLevelKind; id: string }> {
+    return this.remember(`parent:${childId}`, () => this.readParent(childId));
+  }
+
+  private async readParent(childId: string): Promise<{ kind: PolicyLevelKind; id: string }> {
     const response = await callAws('organizations:ListParents', () =>
       this.organizations.send(new ListParentsCommand({ ChildId: childId })),
     );
@@ -120,7 +145,11 @@ export class OrganizationsPolicyReader implements AccountPolicyReader {
     return { kind: parent.Type === 'ROOT' ? 'root' : 'ou', id: parent.Id };
   }
 
-  private async tags(resourceId: string): Promise<Record<string, string>> {
+  private tags(resourceId: string): Promise<Record<string, string>> {
+    return this.remember(`tags:${resourceId}`, () => this.readTags(resourceId));
+  }
+
+  private async readTags(resourceId: string): Promise<Record<string, string>> {
     const tags: Record<string, string> = {};
     await callAws('organizations:ListTagsForResource', async () => {
       const pages = paginateListTagsForResource(

@@ -119,7 +119,8 @@ export async function runAudit<S>(
   if (explicitRegions) progress.total = targets.length * explicitRegions.length;
 
   const auditAccount = async (target: AuditTarget): Promise<AccountAudit> => {
-    const policy = environment.policyFor(target.accountId).then(
+    // Through the limiter too: a thousand accounts must not ask Organizations all at once.
+    const policy = limit(() => environment.policyFor(target.accountId)).then(
       (value) => ({ policy: value }),
       (error: unknown) => ({ policyError: summarizeError(error) }),
     );

@@ -66,6 +66,26 @@ describe('OrganizationsPolicyReader', () => {
     expect(orgMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
   });
 
+  it('reads a shared OU once for two accounts under it', async () => {
+    // Prepare
+    const sibling = '444455556666';
+    organization({ ou: { 'sg-guard:mode': 'notify' } });
+    orgMock
+      .on(ListParentsCommand, { ChildId: sibling })
+      .resolves({ Parents: [{ Id: OU, Type: 'ORGANIZATIONAL_UNIT' }] });
+    tagsOf(sibling, {});
+    const shared = reader();
+
+    // Act
+    const policies = await Promise.all([shared.policyFor(ACCOUNT), shared.policyFor(sibling)]);
+
+    // Assess
+    expect(policies.map((p) => p.mode)).toEqual(['notify', 'notify']);
+    const read = orgMock.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input);
+    expect(read.filter((input) => input.ResourceId === OU)).toHaveLength(1);
+    expect(read).toHaveLength(3);
+  });
+
   it('inherits the nearest OU tag without reading the root', async () => {
     // Prepare
     organization({ ou: { 'sg-guard:mode': 'notify' }, root: { 'sg-guard:mode': 'off' } });
