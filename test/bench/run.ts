@@ -111,6 +111,7 @@ async function main(): Promise<number> {
   const rows = outcomes.flatMap((outcome) => outcome.rows);
   const figures = Object.assign({}, ...outcomes.map((outcome) => outcome.figures));
   const notes = outcomes.flatMap((outcome) => outcome.notes);
+  const samples = Object.assign({}, ...outcomes.map((outcome) => outcome.samples ?? {}));
   const paper = extrapolate(figures);
   const elapsed = nowMs() - started;
   const header = `${machineLine(machine)} · total ${formatMs(elapsed)}`;
@@ -144,7 +145,7 @@ async function main(): Promise<number> {
   await writeFile(join(RESULTS_DIR, 'last-run.md'), markdown);
   await writeFile(
     join(RESULTS_DIR, 'last-run.json'),
-    `${JSON.stringify({ machine, elapsedMs: elapsed, rows, figures, extrapolation: paper.figures, notes }, null, 2)}\n`,
+    `${JSON.stringify({ machine, elapsedMs: elapsed, rows, figures, extrapolation: paper.figures, notes, samples }, null, 2)}\n`,
   );
 
   const missed = rows.filter((row) => row.pass === false);

@@ -82,6 +82,8 @@ interface AuditMedians {
   readonly parallel: number;
   /** Per round, concurrency 1 ÷ floor (run next to each other, so drift cancels); median. */
   readonly pairedRatio: number;
+  /** Every sample, in milliseconds, by side. */
+  readonly samples: Readonly<Record<'floor' | 'sequential' | 'default', readonly number[]>>;
 }
 
 /**
@@ -119,6 +121,7 @@ async function measureAudit(
     pairedRatio: median(
       samples.sequential.map((ms, round) => ms / (samples.floor[round] as number)),
     ),
+    samples,
   };
 }
 
@@ -207,6 +210,11 @@ export async function benchOrgAudit(
         auditRules: estate.rules,
         auditSetupMs: setup.ms,
         ...counts.figures,
+      },
+      samples: {
+        auditFloorMs: direct.samples.floor,
+        auditSequentialMs: direct.samples.sequential,
+        auditDefaultMs: direct.samples.default,
       },
       notes: [
         `audit: ${repetitions} rounds of the three sides against the emulator (2 with the added latency), order rotating; the overhead is the median of each round's ratio, so drift in the machine's load cancels; estate built in ${formatMs(setup.ms)} (not measured). moto answers every describe in one page (it ignores MaxResults), and its Python server holds a global interpreter lock, so concurrency gains less there than against AWS.`,

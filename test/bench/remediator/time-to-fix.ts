@@ -97,6 +97,7 @@ interface SideMedians {
   readonly floor: number;
   readonly sameCalls: number;
   readonly cold: number;
+  readonly samples: Readonly<Record<'handler' | 'floor' | 'sameCalls', readonly number[]>>;
 }
 
 /**
@@ -145,6 +146,7 @@ async function measureSides(
     floor: median(samples.floor),
     sameCalls: median(samples.sameCalls),
     cold: cold.ms,
+    samples,
   };
 }
 
@@ -208,6 +210,11 @@ export async function benchTimeToFix(
       timeToFixLatencyFloorMs: slow.floor,
       timeToFixLatencyColdMs: slow.cold,
       ...counts.figures,
+    },
+    samples: {
+      timeToFixHandlerMs: direct.samples.handler,
+      timeToFixFloorMs: direct.samples.floor,
+      timeToFixSameCallsMs: direct.samples.sameCalls,
     },
     notes: [
       `time to fix: ${iterations} interleaved iterations per side after ${warmups} warm-ups (${Math.ceil(iterations / 2)} with the added latency), a fresh group each; the floor is DescribeSecurityGroupRules + RevokeSecurityGroupIngress + Publish with the same client settings; "its own 4 calls" adds DescribeSecurityGroups at the same time as the rules, as the handler does.`,

@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { nowMs } from './stats.js';
 
 /** One counted call. */
 export interface CountedCall {
@@ -18,6 +19,9 @@ export interface CountedCall {
   readonly region: string;
   /** Access key id that signed the call (tells accounts apart in the emulator). */
   readonly accessKeyId: string;
+  /** When the emulator was asked and when its answer was through (ms, `nowMs` clock). */
+  readonly startMs: number;
+  endMs?: number;
 }
 
 /** A running counting proxy. */
@@ -90,13 +94,16 @@ export async function startCallCounter(
     void (async () => {
       const body = await readBody(incoming);
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      let call: CountedCall | undefined;
       if (!incoming.url?.startsWith('/moto-api/')) {
         const scope = scopeOf(incoming.headers.authorization);
-        calls.push({
+        call = {
           name: `${scope.service}:${operationOf(incoming, body.toString('utf8'))}`,
           region: scope.region,
           accessKeyId: scope.accessKeyId,
-        });
+          startMs: nowMs(),
+        };
+        calls.push(call);
       }
       const forwarded = request(
         {
@@ -109,6 +116,9 @@ export async function startCallCounter(
         (response) => {
           outgoing.writeHead(response.statusCode ?? 502, response.headers);
           response.pipe(outgoing);
+          response.on('end', () => {
+            if (call) call.endMs = nowMs();
+          });
         },
       );
       forwarded.on('error', (error) => {

@@ -26,6 +26,8 @@ export interface BenchOutcome {
   readonly figures: Readonly<Record<string, number>>;
   /** Sentences the runner prints under the table (e.g. calls by name). */
   readonly notes: readonly string[];
+  /** Raw timings behind some figures (milliseconds, in run order), for the JSON output. */
+  readonly samples?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** A reference row: no target, no verdict. */
