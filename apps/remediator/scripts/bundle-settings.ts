@@ -24,3 +24,21 @@ export const REMEDIATOR_BUNDLE = {
   banner:
     "import { createRequire as __sgGuardCreateRequire } from 'node:module';const require = __sgGuardCreateRequire(import.meta.url);",
 } as const;
+
+/**
+ * {@link REMEDIATOR_BUNDLE} as esbuild JS API options (`pnpm build` and the benchmarks; the
+ * member stack maps the same fields onto `NodejsFunction` bundling).
+ */
+export function remediatorBuildOptions() {
+  return {
+    bundle: true,
+    platform: REMEDIATOR_BUNDLE.platform,
+    format: REMEDIATOR_BUNDLE.format,
+    target: REMEDIATOR_BUNDLE.target,
+    minify: REMEDIATOR_BUNDLE.minify,
+    sourcemap: REMEDIATOR_BUNDLE.sourcemap,
+    mainFields: [...REMEDIATOR_BUNDLE.mainFields],
+    external: [...REMEDIATOR_BUNDLE.external],
+    banner: { js: REMEDIATOR_BUNDLE.banner },
+  };
+}

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { REMEDIATOR_BUNDLE } from './bundle-settings.js';
+import { REMEDIATOR_BUNDLE, remediatorBuildOptions } from './bundle-settings.js';
 
 /** Where `pnpm build` writes the bundle. */
 export const REMEDIATOR_OUTFILE = join(
@@ -28,17 +28,9 @@ export async function bundleRemediator(
   outfile: string = REMEDIATOR_OUTFILE,
 ): Promise<{ readonly outfile: string; readonly bytes: number }> {
   await build({
+    ...remediatorBuildOptions(),
     entryPoints: [REMEDIATOR_BUNDLE.entry],
     outfile,
-    bundle: true,
-    platform: REMEDIATOR_BUNDLE.platform,
-    format: REMEDIATOR_BUNDLE.format,
-    target: REMEDIATOR_BUNDLE.target,
-    minify: REMEDIATOR_BUNDLE.minify,
-    sourcemap: REMEDIATOR_BUNDLE.sourcemap,
-    mainFields: [...REMEDIATOR_BUNDLE.mainFields],
-    external: [...REMEDIATOR_BUNDLE.external],
-    banner: { js: REMEDIATOR_BUNDLE.banner },
     logLevel: 'warning',
   });
   return { outfile, bytes: statSync(outfile).size };

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { REMEDIATOR_BUNDLE } from '@sg-guard/remediator/bundle-settings';
+import { REMEDIATOR_BUNDLE, remediatorBuildOptions } from '@sg-guard/remediator/bundle-settings';
 import { type BuildOptions, build } from 'esbuild';
 import type { BenchOutcome, BenchRow } from '../support/report.js';
 import { formatBytes, formatMs, median, nowMs, significant } from '../support/stats.js';
@@ -98,16 +98,8 @@ async function bundle(variant: Variant): Promise<string> {
     ...(variant.part
       ? { stdin: { ...variant.part, loader: 'ts' as const } }
       : { entryPoints: [REMEDIATOR_BUNDLE.entry] }),
-    bundle: true,
+    ...remediatorBuildOptions(),
     outfile,
-    platform: REMEDIATOR_BUNDLE.platform,
-    format: REMEDIATOR_BUNDLE.format,
-    target: REMEDIATOR_BUNDLE.target,
-    minify: REMEDIATOR_BUNDLE.minify,
-    sourcemap: REMEDIATOR_BUNDLE.sourcemap,
-    mainFields: [...REMEDIATOR_BUNDLE.mainFields],
-    external: [...REMEDIATOR_BUNDLE.external],
-    banner: { js: REMEDIATOR_BUNDLE.banner },
     logLevel: 'error',
     ...variant.options,
   });
