@@ -1,4 +1,5 @@
 import { DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import type { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   Capability,
@@ -82,6 +83,14 @@ export class RolloutStack extends Stack {
             : RegionConcurrencyType.SEQUENTIAL,
       },
     });
+    // cdk-stacksets has no ConcurrencyMode. CloudFormation's default (strict failure tolerance)
+    // caps each region at failure tolerance + 1 accounts at once, whatever the percentage; soft
+    // tolerance lets maxConcurrentPercentage apply and still stops past the tolerated failures.
+    const cfnStackSet = this.stackSet.node.defaultChild as CfnStackSet;
+    cfnStackSet.addPropertyOverride(
+      'OperationPreferences.ConcurrencyMode',
+      'SOFT_FAILURE_TOLERANCE',
+    );
     this.acknowledgeAssetUploader(config, ownAssets);
   }
 

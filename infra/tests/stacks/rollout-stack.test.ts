@@ -33,6 +33,7 @@ describe('RolloutStack', () => {
         MaxConcurrentPercentage: config.rollout.maxConcurrentPercentage,
         FailureTolerancePercentage: config.rollout.failureTolerancePercentage,
         RegionConcurrencyType: 'PARALLEL',
+        ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
       },
       StackInstancesGroup: [
         {
