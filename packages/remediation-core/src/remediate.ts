@@ -2,6 +2,7 @@
  * The one use case: a finding in, the smallest change and a notice out. Pure orchestration over
  * the ports; every AWS call happens behind them.
  */
+import { InvalidRuleError } from './errors.js';
 import { assessGroup, prefixListsToResolve } from './exposure/assess.js';
 import type {
   AccountPolicy,
@@ -28,6 +29,7 @@ import {
   isGroupNotFound,
 } from './remediate/port-errors.js';
 import type { RecentNotices } from './remediate/recent-notices.js';
+import { describeRule } from './rules/format.js';
 
 export * from './remediate/port-errors.js';
 export * from './remediate/recent-notices.js';
@@ -210,6 +212,14 @@ async function enforce(
   outcome: Omit<RemediationOutcome, 'outcome'>,
 ): Promise<RemediationOutcome> {
   const { group, plan } = decision;
+  // Revokes go by rule id only. A rule without one (read from permissions, not from
+  // DescribeSecurityGroupRules) would be skipped and reported as fixed while still open.
+  const unidentified = plan.revoke.find((rule) => !rule.ruleId);
+  if (unidentified) {
+    throw new InvalidRuleError(
+      `cannot revoke ${describeRule(unidentified)} on ${group.groupId}: the group was read without rule ids`,
+    );
+  }
   const applied: { revoked: RecordedRule[]; authorized: RecordedRule[] } = {
     revoked: [],
     authorized: [],
@@ -218,7 +228,7 @@ async function enforce(
     if (plan.authorize.length > 0) {
       applied.authorized.push(...(await deps.groups.authorize(group.groupId, plan.authorize)));
     }
-    const ruleIds = plan.revoke.flatMap((rule) => (rule.ruleId ? [rule.ruleId] : []));
+    const ruleIds = plan.revoke.map((rule) => rule.ruleId as string);
     const { revoked } = await deps.groups.revoke(group.groupId, ruleIds);
     const revokedIds = new Set(revoked);
     applied.revoked.push(

@@ -461,6 +461,22 @@ describe('remediateFinding: trouble', () => {
     expect(ec2.calls).not.toContain('revoke sgr-world');
   });
 
+  it('refuses a group read without rule ids before changing anything, instead of calling it fixed', async () => {
+    // Prepare
+    const { ec2, outbox, run } = world(
+      'enforce',
+      exposedGroup({ rules: [tcp(0, 65535, v4('0.0.0.0/0'))] }),
+    );
+
+    // Act
+    const outcome = run();
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ code: 'INVALID_RULE' });
+    expect(ec2.calls.filter((call) => /authorize|revoke/.test(call))).toEqual([]);
+    expect(outbox.notices).toEqual([]);
+  });
+
   it('reports group-not-found when the group disappears before the revoke', async () => {
     // Prepare
     const { ec2, outbox, run } = world('enforce');
