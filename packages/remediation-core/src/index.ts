@@ -11,6 +11,8 @@ export * from './cidr/cidr.js';
 export * from './errors.js';
 export * from './events/parse.js';
 export * from './exposure/assess.js';
+export * from './ledger/ledger.js';
+export * from './ledger/table.js';
 export * from './model.js';
 export * from './notice/notice.js';
 export * from './plan/plan.js';

@@ -213,6 +213,12 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 /** A rule as stored in a record: enough to re-create or remove it exactly. */
 export interface RecordedRule extends RuleToAuthorize {
   readonly ruleId?: string;
+  /**
+   * For an authorized rule: `true` when sg-guard created it, `false` when it already existed
+   * (AWS answered `InvalidPermission.Duplicate`, or it was in the group before the change).
+   * Undo removes only what sg-guard created. Absent on revoked rules and in older records.
+   */
+  readonly created?: boolean;
 }
 
 /**
@@ -236,6 +242,24 @@ export interface RemediationRecord {
   readonly trigger: Trigger;
   readonly actor?: string;
   readonly eventId?: string;
+  /** When the triggering event says the change or evaluation happened (ISO 8601). */
+  readonly eventTime?: string;
+  /** The Config rule that reported the group, for Config triggers. */
+  readonly configRuleName?: string;
+  /**
+   * For fixes triggered by a CloudTrail call: seconds from the call that opened the group
+   * (`eventTime`) to the change.
+   */
+  readonly exposureSeconds?: number;
+  /** The infrastructure-as-code tool that manages the group (from its tags), when known. */
+  readonly managedBy?: { readonly tool: string; readonly stack?: string };
+  /** Set when the group was fixed before within a day and is open again. */
+  readonly repeat?: { readonly previousRecordId: string; readonly previousTime: string };
+  /** For `failed`: what sg-guard meant to do (what `revoked`/`authorized` did not get to). */
+  readonly planned?: {
+    readonly revoke: readonly RecordedRule[];
+    readonly authorize: readonly RecordedRule[];
+  };
   readonly strategy: RemediationStrategy;
   readonly appliedStrategy: RemediationStrategy;
   readonly fallbackReason?: string;

@@ -29,6 +29,7 @@ export const recordedRuleSchema = z.object({
   toPort: portSchema,
   source: sourceSchema,
   description: z.string().optional(),
+  created: z.boolean().optional(),
 });
 
 const modeSchema = z.enum(['enforce', 'notify', 'off']);
@@ -54,6 +55,19 @@ export const remediationRecordSchema = z
     trigger: z.enum(['config-sns', 'config-eventbridge', 'cloudtrail', 'direct', 'cli']),
     actor: z.string().optional(),
     eventId: z.string().optional(),
+    eventTime: z.iso.datetime({ offset: true }).optional(),
+    configRuleName: z.string().optional(),
+    exposureSeconds: z.number().int().min(0).optional(),
+    managedBy: z.object({ tool: z.string().min(1), stack: z.string().optional() }).optional(),
+    repeat: z
+      .object({
+        previousRecordId: z.string().min(1),
+        previousTime: z.iso.datetime({ offset: true }),
+      })
+      .optional(),
+    planned: z
+      .object({ revoke: z.array(recordedRuleSchema), authorize: z.array(recordedRuleSchema) })
+      .optional(),
     strategy: strategySchema,
     appliedStrategy: strategySchema,
     fallbackReason: z.string().optional(),
