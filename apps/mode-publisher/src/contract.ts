@@ -1,0 +1,77 @@
+/**
+ * The contract between `infra/` and the mode publisher: the environment variable names, how the
+ * deployed settings become that environment, and the metric names the alarms watch. Both sides
+ * import this module. No run-time imports beyond types: the CDK app loads it too.
+ */
+import type { Mode } from '@sg-guard/remediation-core';
+
+/** Every `SG_GUARD_*` variable the mode publisher reads, by setting. */
+export const MODE_PUBLISHER_ENV = {
+  /** The mode-map bucket (required); objects are `modes/<accountId>.json`. */
+  modeBucket: 'SG_GUARD_MODE_BUCKET',
+  /** Mode of an account where no tag decides (required; the same value the member stacks get). */
+  defaultMode: 'SG_GUARD_DEFAULT_MODE',
+  /** Max SDK attempts per Organizations call (optional, default 10, adaptive retry mode). */
+  orgMaxAttempts: 'SG_GUARD_ORG_MAX_ATTEMPTS',
+} as const;
+
+/** The deployed settings of the mode publisher, as its stack knows them. */
+export interface ModePublisherDeployment {
+  /** Name of the mode-map bucket of the stack. */
+  readonly modeBucket: string;
+  /** Mode where no tag on the account, its OUs or the root decides. */
+  readonly defaultMode: Mode;
+  /** Max SDK attempts per Organizations call; unset: 10. */
+  readonly orgMaxAttempts?: number;
+}
+
+/**
+ * The mode publisher's environment for a deployment: what the stack puts on the function and what
+ * `readSettings` reads back.
+ *
+ * @example
+ * new lambda.Function(this, 'Fn', { environment: modePublisherEnvironment(deployment), ... });
+ */
+export function modePublisherEnvironment(
+  deployment: ModePublisherDeployment,
+): Record<string, string> {
+  return {
+    [MODE_PUBLISHER_ENV.modeBucket]: deployment.modeBucket,
+    [MODE_PUBLISHER_ENV.defaultMode]: deployment.defaultMode,
+    ...(deployment.orgMaxAttempts !== undefined && {
+      [MODE_PUBLISHER_ENV.orgMaxAttempts]: String(deployment.orgMaxAttempts),
+    }),
+  };
+}
+
+/** Powertools `service` of the mode publisher (log field and the metrics' default dimension). */
+export const MODE_PUBLISHER_SERVICE = 'mode-publisher';
+/** EMF namespace (the same as every sg-guard metric). */
+export const MODE_PUBLISHER_METRICS_NAMESPACE = 'sg-guard';
+
+/**
+ * The mode publisher's metric names, exactly as alarms read them:
+ * - `fullPassCompleted`: one per full pass that reached every account (heartbeat);
+ * - `accountsResolved`: accounts whose mode was resolved in the invocation;
+ * - `objectsWritten`: mode objects written (new or changed content);
+ * - `objectsUnchanged`: mode objects left as they were (same content);
+ * - `objectsDeleted`: objects removed for accounts that left the organization;
+ * - `ignoredEvents`: events not understood (malformed or unsupported);
+ * - `publishFailed`: an invocation that threw (the event is retried by Lambda).
+ */
+export const MODE_PUBLISHER_METRICS = {
+  fullPassCompleted: 'fullPassCompleted',
+  accountsResolved: 'accountsResolved',
+  objectsWritten: 'objectsWritten',
+  objectsUnchanged: 'objectsUnchanged',
+  objectsDeleted: 'objectsDeleted',
+  ignoredEvents: 'ignoredEvents',
+  publishFailed: 'publishFailed',
+} as const;
+
+/** One of the mode publisher's metric names. */
+export type ModePublisherMetric =
+  (typeof MODE_PUBLISHER_METRICS)[keyof typeof MODE_PUBLISHER_METRICS];
+
+/** Key prefix of the mode map's objects in the bucket. */
+export const MODE_MAP_PREFIX = 'modes/';
