@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -45,3 +46,7 @@ export const createStsClient = (settings: ClientSettings = {}): STSClient =>
 /** An Organizations client with standard retries (Organizations is served from us-east-1). */
 export const createOrganizationsClient = (settings: ClientSettings = {}): OrganizationsClient =>
   new OrganizationsClient(config({ region: 'us-east-1', ...settings }));
+
+/** A DynamoDB client with standard retries (the ledger's). */
+export const createDynamoDbClient = (settings: ClientSettings = {}): DynamoDBClient =>
+  new DynamoDBClient(config(settings));

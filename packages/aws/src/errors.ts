@@ -1,3 +1,5 @@
+import type { LedgerConflictFailure } from '@sg-guard/remediation-core';
+
 /** Codes callers branch on. */
 export type AwsAdapterErrorCode =
   /** IAM or an SCP refused the call; retrying does not help. */
@@ -8,6 +10,12 @@ export type AwsAdapterErrorCode =
   | 'AMBIGUOUS_GROUP'
   /** AWS throttled the call and the SDK's retries ran out. */
   | 'THROTTLED'
+  /** Another run moved a group's ledger head first (its version is not the one read). */
+  | 'LEDGER_CONFLICT'
+  /** The account-region has no ledger table (or it is not active). */
+  | 'LEDGER_MISSING'
+  /** A ledger item that is not a valid entry (hand-edited, or another schema). */
+  | 'INVALID_LEDGER_ENTRY'
   /** Any other AWS failure (5xx after retries, validation, network). */
   | 'AWS_ERROR';
 
@@ -140,5 +148,59 @@ export async function callAws<T>(
     return await call();
   } catch (error) {
     throw classifyAwsError(error, action, groupRef);
+  }
+}
+
+/**
+ * A ledger write lost the race for a group's head: another run changed it since it was read.
+ * Implements the core's `LedgerConflictFailure`, so the use case re-reads and tries again.
+ */
+export class LedgerConflictError extends AwsAdapterError implements LedgerConflictFailure {
+  override readonly code = 'LEDGER_CONFLICT' as const;
+
+  constructor(
+    readonly groupId: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'LEDGER_CONFLICT',
+      `the ledger head of ${groupId} was changed by another run`,
+      'ConditionalCheckFailedException',
+      options,
+    );
+    this.name = 'LedgerConflictError';
+  }
+}
+
+/** The ledger table does not exist in this account-region (not deployed here, or deleted). */
+export class LedgerMissingError extends AwsAdapterError {
+  constructor(
+    readonly tableName: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'LEDGER_MISSING',
+      `the ledger table ${tableName} does not exist in this account and region`,
+      'ResourceNotFoundException',
+      options,
+    );
+    this.name = 'LedgerMissingError';
+  }
+}
+
+/** An item of the ledger table that is not a valid entry; names the item and what is wrong. */
+export class InvalidLedgerEntryError extends AwsAdapterError {
+  constructor(
+    readonly item: string,
+    readonly issues: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      'INVALID_LEDGER_ENTRY',
+      `ledger item ${item} is not a valid entry: ${issues.join('; ')}`,
+      undefined,
+      options,
+    );
+    this.name = 'InvalidLedgerEntryError';
   }
 }

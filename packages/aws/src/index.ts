@@ -5,6 +5,7 @@
 export * from './accounts.js';
 export * from './clients.js';
 export * from './credentials.js';
+export * from './dynamodb-ledger.js';
 export * from './ec2-gateway.js';
 export * from './errors.js';
 export * from './inventory.js';

@@ -14,6 +14,7 @@ export * from './errors.js';
 export * from './estate.js';
 export * from './groups.js';
 export * from './inbox.js';
+export * from './ledger.js';
 export * from './moto.js';
 export * from './rule-format.js';
 export * from './sample-estate.js';

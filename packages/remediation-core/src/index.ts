@@ -11,6 +11,7 @@ export * from './cidr/cidr.js';
 export * from './errors.js';
 export * from './events/parse.js';
 export * from './exposure/assess.js';
+export * from './ledger/entry-schema.js';
 export * from './ledger/ledger.js';
 export * from './ledger/table.js';
 export * from './model.js';

@@ -90,12 +90,15 @@ export interface BeginRequest {
   /** Epoch ms until which the lease holds. */
   readonly leaseExpiresAt: number;
   /**
-   * The head version the caller saw before reading the group; when absent, the head must be
-   * missing or idle and closed before `readAt` (less a clock margin).
+   * The head version the caller saw before reading the group again. When absent, the head must be
+   * missing, or idle and last closed before `closedBefore`.
    */
   readonly expectVersion?: number;
-  /** Epoch ms at which the group read started (used when `expectVersion` is absent). */
-  readonly readAt: number;
+  /**
+   * Epoch ms: when the group read started, less a margin for clocks. A close after it may not be
+   * in what was read, so the caller must read again (used when `expectVersion` is absent).
+   */
+  readonly closedBefore: number;
 }
 
 /**

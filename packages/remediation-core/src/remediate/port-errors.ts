@@ -45,3 +45,18 @@ export function isAccessDenied(error: unknown): error is AccessDeniedFailure {
 export function isGroupNotFound(error: unknown): error is GroupNotFoundFailure {
   return hasCode(error, 'GROUP_NOT_FOUND');
 }
+
+/**
+ * The ledger refused a write because another run moved the group's head first (its version is
+ * not the one read). The run that lost re-reads and tries again.
+ */
+export interface LedgerConflictFailure {
+  readonly code: 'LEDGER_CONFLICT';
+  readonly groupId: string;
+  readonly message: string;
+}
+
+/** Whether a ledger error means another run moved the group's head first. */
+export function isLedgerConflict(error: unknown): error is LedgerConflictFailure {
+  return hasCode(error, 'LEDGER_CONFLICT');
+}
