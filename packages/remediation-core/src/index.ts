@@ -25,3 +25,5 @@ export * from './remediate.js';
 export * from './rules/format.js';
 export * from './rules/normalize.js';
 export * from './rules/permission.js';
+export * from './security-hub/index.js';
+export * from './text/sanitize.js';

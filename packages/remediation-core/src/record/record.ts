@@ -3,7 +3,14 @@ import type { RemediationRecord } from '../model.js';
 import { recordIssues, remediationRecordSchema } from './schema.js';
 
 export { recordedRuleSchema, remediationRecordSchema } from './schema.js';
-export { undoPlan } from './undo.js';
+export {
+  type PlannedUndo,
+  planUndo,
+  type UndoLeftAlone,
+  type UndoLeftAloneReason,
+  type UndoStep,
+  undoSteps,
+} from './undo.js';
 
 /** The record, or the issues that make `json` no record. */
 function readRecord(json: unknown): { record?: RemediationRecord; issues: string[] } {
