@@ -9,6 +9,8 @@ import type { Mode } from '@sg-guard/remediation-core';
 export const MODE_PUBLISHER_ENV = {
   /** The mode-map bucket (required); objects are `modes/<accountId>.json`. */
   modeBucket: 'SG_GUARD_MODE_BUCKET',
+  /** Region of the bucket (optional, default the function's `AWS_REGION`). */
+  modeBucketRegion: 'SG_GUARD_MODE_BUCKET_REGION',
   /** Mode of an account where no tag decides (required; the same value the member stacks get). */
   defaultMode: 'SG_GUARD_DEFAULT_MODE',
   /** Max SDK attempts per Organizations call (optional, default 10, adaptive retry mode). */
@@ -19,6 +21,8 @@ export const MODE_PUBLISHER_ENV = {
 export interface ModePublisherDeployment {
   /** Name of the mode-map bucket of the stack. */
   readonly modeBucket: string;
+  /** The bucket's region; unset: the function's own. */
+  readonly modeBucketRegion?: string;
   /** Mode where no tag on the account, its OUs or the root decides. */
   readonly defaultMode: Mode;
   /** Max SDK attempts per Organizations call; unset: 10. */
@@ -37,6 +41,9 @@ export function modePublisherEnvironment(
 ): Record<string, string> {
   return {
     [MODE_PUBLISHER_ENV.modeBucket]: deployment.modeBucket,
+    ...(deployment.modeBucketRegion !== undefined && {
+      [MODE_PUBLISHER_ENV.modeBucketRegion]: deployment.modeBucketRegion,
+    }),
     [MODE_PUBLISHER_ENV.defaultMode]: deployment.defaultMode,
     ...(deployment.orgMaxAttempts !== undefined && {
       [MODE_PUBLISHER_ENV.orgMaxAttempts]: String(deployment.orgMaxAttempts),
@@ -56,8 +63,12 @@ export const MODE_PUBLISHER_METRICS_NAMESPACE = 'sg-guard';
  * - `objectsWritten`: mode objects written (new or changed content);
  * - `objectsUnchanged`: mode objects left as they were (same content);
  * - `objectsDeleted`: objects removed for accounts that left the organization;
- * - `ignoredEvents`: events not understood (malformed or unsupported);
- * - `publishFailed`: an invocation that threw (the event is retried by Lambda).
+ * - `tagWarnings`: accounts whose chain carries an `sg-guard:mode` value that is not a mode;
+ * - `ignoredEvents`: events not understood (malformed or unsupported); events recognised and
+ *   skipped on purpose (a failed call, another tag key) carry the extra dimension
+ *   `kind=recognised`, which an alarm on dimension `service` alone does not see;
+ * - `publishFailed`: an invocation that threw (Lambda retries the event; the next scheduled
+ *   full pass repairs whatever it missed).
  */
 export const MODE_PUBLISHER_METRICS = {
   fullPassCompleted: 'fullPassCompleted',
@@ -65,6 +76,7 @@ export const MODE_PUBLISHER_METRICS = {
   objectsWritten: 'objectsWritten',
   objectsUnchanged: 'objectsUnchanged',
   objectsDeleted: 'objectsDeleted',
+  tagWarnings: 'tagWarnings',
   ignoredEvents: 'ignoredEvents',
   publishFailed: 'publishFailed',
 } as const;
@@ -73,5 +85,9 @@ export const MODE_PUBLISHER_METRICS = {
 export type ModePublisherMetric =
   (typeof MODE_PUBLISHER_METRICS)[keyof typeof MODE_PUBLISHER_METRICS];
 
-/** Key prefix of the mode map's objects in the bucket. */
-export const MODE_MAP_PREFIX = 'modes/';
+/**
+ * Key prefix of the mode map's objects (`modes/<accountId>.json`), for the bucket policy. The
+ * same value as `@sg-guard/aws`'s `MODE_MAP_KEY_PREFIX` (a unit test pins them together; this
+ * module may not import the SDK adapters at run time).
+ */
+export const MODE_MAP_KEY_PREFIX = 'modes/';

@@ -1,11 +1,5 @@
-/**
- * The Lambda entry. Placeholder until the publisher lands: it fails every invocation loudly
- * (so a premature deployment is visible), but bundles like the real one.
- */
-import { MODE_PUBLISHER_ENV } from './contract.js';
+/** The Lambda entry: settings are read and everything is wired once, at cold start. */
+import { createHandler } from './app.js';
+import { readSettings } from './settings.js';
 
-export const handler = async (_event: unknown): Promise<never> => {
-  throw new Error(
-    `mode publisher not implemented yet (bucket ${process.env[MODE_PUBLISHER_ENV.modeBucket] ?? 'unset'})`,
-  );
-};
+export const handler = createHandler(readSettings(process.env));

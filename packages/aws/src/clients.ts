@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -50,3 +51,15 @@ export const createOrganizationsClient = (settings: ClientSettings = {}): Organi
 /** A DynamoDB client with standard retries (the ledger's). */
 export const createDynamoDbClient = (settings: ClientSettings = {}): DynamoDBClient =>
   new DynamoDBClient(config(settings));
+
+/**
+ * An S3 client with standard retries (the mode map's). `forcePathStyle` addresses buckets as
+ * `<endpoint>/<bucket>` (emulators); AWS itself needs nothing.
+ */
+export const createS3Client = (
+  settings: ClientSettings & { readonly forcePathStyle?: boolean } = {},
+): S3Client =>
+  new S3Client({
+    ...config(settings),
+    ...(settings.forcePathStyle ? { forcePathStyle: true } : {}),
+  });

@@ -16,6 +16,10 @@ export type AwsAdapterErrorCode =
   | 'LEDGER_MISSING'
   /** A ledger item that is not a valid entry (hand-edited, or another schema). */
   | 'INVALID_LEDGER_ENTRY'
+  /** The mode map's object could not be read (403, 5xx, throttled after the SDK's retries). */
+  | 'MODE_MAP_UNREADABLE'
+  /** A mode-map object that is not a valid entry (hand-edited, or another schema). */
+  | 'INVALID_MODE_MAP_ENTRY'
   /** Any other AWS failure (5xx after retries, validation, network). */
   | 'AWS_ERROR';
 
@@ -202,5 +206,49 @@ export class InvalidLedgerEntryError extends AwsAdapterError {
       options,
     );
     this.name = 'InvalidLedgerEntryError';
+  }
+}
+
+/**
+ * The account's mode-map object could not be read: S3 refused (403: no permission, or the object
+ * is absent and the reader may not list its key), failed (5xx) or throttled after the SDK's
+ * retries, or the network failed. Nothing may be changed on an unknown mode; `awsCode` is S3's.
+ */
+export class ModeMapUnreadableError extends AwsAdapterError {
+  override readonly code = 'MODE_MAP_UNREADABLE' as const;
+
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    detail: string,
+    awsCode?: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'MODE_MAP_UNREADABLE',
+      `the mode map object s3://${bucket}/${key} could not be read${awsCode ? ` (${awsCode})` : ''}: ${detail}`,
+      awsCode,
+      options,
+    );
+    this.name = 'ModeMapUnreadableError';
+  }
+}
+
+/** A mode-map object whose content is not a valid entry; names the key and what is wrong. */
+export class InvalidModeMapEntryError extends AwsAdapterError {
+  override readonly code = 'INVALID_MODE_MAP_ENTRY' as const;
+
+  constructor(
+    readonly key: string,
+    readonly issues: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      'INVALID_MODE_MAP_ENTRY',
+      `mode map object ${key} is not a valid entry: ${issues.join('; ')}`,
+      undefined,
+      options,
+    );
+    this.name = 'InvalidModeMapEntryError';
   }
 }
