@@ -7,6 +7,7 @@ import type { GroupSnapshot, NoticeAction, RecordedRule, RemediationRecord } fro
 import { exposureWhy, policySourceInWords, portsInWords, ruleInFull } from '../notice/words.js';
 import { EXEMPT_TAG_KEY } from '../policy/exemption.js';
 import { MODE_TAG_KEY } from '../policy/mode.js';
+import { describeRule } from '../rules/format.js';
 import { sanitizeText as asffText } from '../text/sanitize.js';
 import {
   ASFF_LIMITS,
@@ -140,11 +141,12 @@ function isoTime(text: string | undefined): string | undefined {
 }
 
 function groupInWords(group: { groupId: string; groupName?: string | undefined }): string {
-  return group.groupName ? `${group.groupId} (${group.groupName})` : group.groupId;
+  return group.groupName ? `${group.groupId} (${quoted(group.groupName, 64)})` : group.groupId;
 }
 
-function rulesInWords(rules: readonly RecordedRule[]): string {
-  return rules.map(ruleInFull).join('; ');
+/** `tcp 22 from 0.0.0.0/0 (sgr-1); …`, without descriptions (the mail has them). */
+function briefRules(rules: readonly RecordedRule[]): string {
+  return rules.map(describeRule).join('; ');
 }
 
 function plural(count: number, word: string): string {
@@ -184,59 +186,68 @@ function title(record: RemediationRecord, ports: readonly number[]): string {
   }
 }
 
+/** Outside text (names, reasons, errors) quoted in a sentence, bounded so the rest still fits. */
+function quoted(text: string, max = 200): string {
+  return asffText(text, max).replace(/[.\s]+$/, '');
+}
+
 function stateSentence(record: RemediationRecord): string {
   switch (record.action) {
     case 'would-remediate':
       return `The account is in notify mode (${policySourceInWords(record.policySource)}), so sg-guard changed nothing.`;
     case 'exempted': {
-      const until = record.exemption?.until ? ` until ${record.exemption.until}` : '';
-      return `The group is exempt${until} (${record.exemption?.reason ?? 'no reason given'}), so sg-guard changed nothing.`;
+      const until = record.exemption?.until ? ` until ${quoted(record.exemption.until, 64)}` : '';
+      return `The group is exempt${until} (${quoted(record.exemption?.reason ?? 'no reason given')}), so sg-guard changed nothing.`;
     }
     case 'failed': {
       const error = record.error
-        ? `${record.error.code}: ${record.error.message}`
+        ? `${quoted(record.error.code, 64)}: ${quoted(record.error.message)}`
         : 'unknown error';
       return `sg-guard could not fix it: ${error}.`;
     }
     case 'remediated': {
+      const window =
+        record.exposureSeconds !== undefined
+          ? ` (${record.exposureSeconds} s after the change that opened it)`
+          : '';
       const authorized =
         record.authorized.length > 0
           ? ` and authorized ${plural(record.authorized.length, 'narrower rule')} so other ports stay open`
           : '';
-      const window =
-        record.exposureSeconds !== undefined
-          ? `, ${record.exposureSeconds} s after the change that opened it`
-          : '';
-      return `sg-guard revoked ${plural(record.revoked.length, 'rule')}${authorized} at ${record.time}${window}.`;
+      return `sg-guard closed it at ${record.time}${window}: it revoked ${plural(record.revoked.length, 'rule')}${authorized}.`;
     }
   }
 }
 
+/**
+ * Facts first, then the state, then the rules with why each counts as the internet: when the
+ * text is cut at ASFF's 1,024 characters, the list loses its tail, not the state.
+ */
 function description(record: RemediationRecord, rules: readonly RecordedRule[]): string {
   const account = record.accountName
-    ? `${record.accountId} (${record.accountName})`
+    ? `${record.accountId} (${quoted(record.accountName, 64)})`
     : record.accountId;
-  const where = `security group ${groupInWords(record)}${record.vpcId ? ` in ${record.vpcId}` : ''}, account ${account}, ${record.region}`;
+  const group = record.groupName
+    ? `${record.groupId} (${quoted(record.groupName, 64)})`
+    : record.groupId;
+  const where = `security group ${group}${record.vpcId ? ` in ${record.vpcId}` : ''}, account ${account}, ${record.region}`;
   const parts: string[] = [];
   if (rules.length === 0) {
     parts.push(`sg-guard could not read ${where}, so whether it is open is unknown.`);
   } else {
-    const ports = portsInWords(exposedPorts(record));
-    const whys = record.exposures.map(
-      (e) => `${ruleInFull(e.rule)}: ${exposureWhy(e.rule, e.family, e.reason)}`,
-    );
+    const count = rules.length === 1 ? 'One inbound rule' : `${rules.length} inbound rules`;
     parts.push(
-      `${rules.length === 1 ? 'One inbound rule' : `${rules.length} inbound rules`} of ${where} let the internet reach ${ports}: ${[...new Set(whys)].join('; ')}.`,
+      `${count} of ${where} let the internet reach ${portsInWords(exposedPorts(record))}.`,
     );
   }
   if (record.actor && record.eventTime) {
-    parts.push(`Changed by ${record.actor} at ${record.eventTime}.`);
+    parts.push(`Changed by ${quoted(record.actor, 256)} at ${record.eventTime}.`);
   }
   parts.push(stateSentence(record));
   if (record.managedBy) {
-    const stack = record.managedBy.stack ? ` stack ${record.managedBy.stack}` : '';
+    const stack = record.managedBy.stack ? ` stack ${quoted(record.managedBy.stack, 128)}` : '';
     parts.push(
-      `The group is managed by ${record.managedBy.tool}${stack}: fix the template, or it re-opens.`,
+      `The group is managed by ${quoted(record.managedBy.tool, 64)}${stack}: fix the template, or it re-opens.`,
     );
   }
   if (record.repeat) {
@@ -245,31 +256,42 @@ function description(record: RemediationRecord, rules: readonly RecordedRule[]):
     );
   }
   parts.push(`sg-guard record ${record.recordId}.`);
+  if (rules.length > 0) {
+    const whys = record.exposures.map(
+      (e) => `${ruleInFull(e.rule)}: ${exposureWhy(e.rule, e.family, e.reason)}`,
+    );
+    parts.push(`Rules: ${[...new Set(whys)].join('; ')}.`);
+  }
   return asffText(parts.join(' '), ASFF_LIMITS.description);
 }
 
+/**
+ * What to do, instructions first: the rule lists come last, so when the text has to be cut at
+ * ASFF's 512 characters it is a list that loses its tail, not the instruction.
+ */
 function recommendation(record: RemediationRecord, rules: readonly RecordedRule[]): string {
   const template = record.managedBy
-    ? ` Fix the ${record.managedBy.tool} template too, or the next deployment re-opens it.`
+    ? ` Fix the ${quoted(record.managedBy.tool, 64)} template too, or the next deployment re-opens it.`
     : '';
-  const byHand = rules.length > 0 ? ` or remove it yourself: ${rulesInWords(rules)}.` : '.';
+  const revoke = briefRules(record.revoked.length > 0 ? record.revoked : rules);
   const narrowing =
     record.authorized.length > 0
-      ? ` and add ${rulesInWords(record.authorized)} so other ports stay open`
+      ? ` It adds ${briefRules(record.authorized)} first, so other ports stay open.`
       : '';
   switch (record.action) {
     case 'would-remediate':
-      return `sg-guard would revoke ${rulesInWords(record.revoked)}${narrowing}. Set tag ${MODE_TAG_KEY}=enforce on the account (or its OU) to let it,${byHand}${template}`;
+      return `Set tag ${MODE_TAG_KEY}=enforce on the account (or its OU) to let sg-guard fix it, or remove the exposing rules yourself.${template} sg-guard would revoke ${revoke}.${narrowing}`;
     case 'exempted':
-      return `Exempted by tag ${EXEMPT_TAG_KEY} on the group. Remove the tag to let sg-guard fix it,${byHand}${template}`;
+      return `Remove tag ${EXEMPT_TAG_KEY} from the group to let sg-guard fix it, or remove the exposing rules yourself.${template} Exposing: ${revoke}.`;
     case 'failed': {
       const grant = record.error?.missingPermission
-        ? `Grant ${record.error.missingPermission} to the sg-guard remediator role (or lift the SCP that denies it),`
-        : 'Check the remediator logs and let the event be retried,';
-      return `${grant}${byHand}${template}`;
+        ? `Grant ${quoted(record.error.missingPermission, 128)} to the sg-guard remediator role (or lift the SCP that denies it)`
+        : 'Check the remediator logs and let the event be retried';
+      const exposing = rules.length > 0 ? ` Exposing: ${briefRules(rules)}.` : '';
+      return `${grant}, or remove the exposing rules yourself.${template}${exposing}`;
     }
     case 'remediated':
-      return `Nothing left to do: sg-guard revoked ${rulesInWords(record.revoked)}${narrowing}. To undo, run sg-guard undo --records <file> with record ${record.recordId} from the sg-guard notice.${template}`;
+      return `Nothing left to do. To undo, run sg-guard undo --records <file> with record ${record.recordId} from the sg-guard notice.${template} Revoked: ${revoke}.${record.authorized.length > 0 ? ` Added: ${briefRules(record.authorized)}.` : ''}`;
   }
 }
 
