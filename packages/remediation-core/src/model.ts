@@ -199,10 +199,26 @@ export interface IgnoredEvent {
   readonly eventId?: string;
 }
 
-/** What reading one event yields: findings to act on and parts ignored on purpose. */
+/**
+ * A part of an event (one record of a multi-record SNS event) that claims to be an accepted
+ * kind but cannot be read: truncated JSON, an array, missing fields. The rest of the event is
+ * still acted on; the handler counts and alarms on these.
+ */
+export interface MalformedEventPart {
+  /** What is wrong, without quoting the event's values. */
+  readonly reason: string;
+  /** `path: message` lines, as in `MalformedEventError.issues`. */
+  readonly issues: readonly string[];
+  readonly trigger?: Trigger;
+  readonly eventId?: string;
+}
+
+/** What reading one event yields: findings to act on, parts ignored on purpose, parts malformed. */
 export interface ParsedEvent {
   readonly findings: readonly Finding[];
   readonly ignored: readonly IgnoredEvent[];
+  /** Parts that could not be read while others could (an event with none readable is thrown). */
+  readonly malformed: readonly MalformedEventPart[];
 }
 
 /** What a notice reports. */

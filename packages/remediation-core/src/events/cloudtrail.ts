@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MalformedEventError } from '../errors.js';
 import type { Finding, ParsedEvent } from '../model.js';
 import { clip } from './config-message.js';
+import { actorOf, compactFinding, eventIdOf, eventTimeOf, nameOf } from './fields.js';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from './identifiers.js';
 import { parseEventPart } from './issues.js';
 
@@ -22,29 +23,37 @@ const envelopeSchema = z.object({
   source: z.literal('aws.ec2'),
   account: accountIdSchema.optional(),
   region: regionSchema.optional(),
-  time: z.string().optional(),
+  time: z.unknown().optional(),
   detail: z.looseObject({
     eventName: z.string().min(1),
-    eventID: z.string().min(1).optional(),
+    eventID: z.unknown().optional(),
     errorCode: z.string().optional(),
   }),
 });
 
-/** Fields every watched call shares. */
+/**
+ * Fields every watched call shares. The identifiers are checked strictly (they say where to
+ * act); the informational ones (time, caller) are read leniently and sanitized in
+ * `fields.ts`, so a strange caller name costs the detail, never the remediation.
+ */
 const callSchema = z.object({
-  eventID: z.string().min(1).optional(),
-  eventTime: z.string().min(1).optional(),
+  eventTime: z.unknown().optional(),
   awsRegion: regionSchema.optional(),
   recipientAccountId: accountIdSchema.optional(),
-  userIdentity: z
-    .object({ arn: z.string().min(1).optional(), invokedBy: z.string().min(1).optional() })
-    .optional(),
+  userIdentity: z.unknown().optional(),
 });
+
+/** The caller: `userIdentity.arn`, else `invokedBy` (a service), sanitized. */
+function actorOfIdentity(identity: unknown): string | undefined {
+  if (typeof identity !== 'object' || identity === null) return undefined;
+  const { arn, invokedBy } = identity as { arn?: unknown; invokedBy?: unknown };
+  return actorOf(arn) ?? actorOf(invokedBy);
+}
 
 const authorizeSchema = callSchema.extend({
   requestParameters: z.object({
     groupId: securityGroupIdSchema.optional(),
-    groupName: z.string().min(1).optional(),
+    groupName: z.string().optional(),
   }),
 });
 
@@ -67,7 +76,8 @@ function readCall(eventName: string, detail: unknown): { call: CallFields; group
     };
   }
   const call = parseEventPart(authorizeSchema, detail, KIND, 'detail');
-  const { groupId, groupName } = call.requestParameters;
+  const { groupId } = call.requestParameters;
+  const groupName = nameOf(call.requestParameters.groupName);
   if (groupId !== undefined) return { call, group: { groupId } };
   if (groupName !== undefined) return { call, group: { groupName } };
   const issues = ['detail.requestParameters: expected groupId or groupName'];
@@ -85,10 +95,11 @@ function readCall(eventName: string, detail: unknown): { call: CallFields; group
 export function parseCloudTrailEvent(event: unknown): ParsedEvent {
   const envelope = parseEventPart(envelopeSchema, event, KIND);
   const { eventName, errorCode } = envelope.detail;
-  const eventId = envelope.detail.eventID ?? envelope.id;
+  const eventId = eventIdOf(envelope.detail.eventID) ?? eventIdOf(envelope.id);
   const ignore = (reason: string): ParsedEvent => ({
     findings: [],
-    ignored: [{ reason, trigger: 'cloudtrail', eventId }],
+    ignored: [{ reason, trigger: 'cloudtrail', ...(eventId !== undefined && { eventId }) }],
+    malformed: [],
   });
   if (!(WATCHED_EC2_CALLS as readonly string[]).includes(eventName)) {
     return ignore(`CloudTrail ${clip(eventName)} cannot open a security group`);
@@ -99,16 +110,14 @@ export function parseCloudTrailEvent(event: unknown): ParsedEvent {
   const { call, group } = readCall(eventName, envelope.detail);
   const accountId = call.recipientAccountId ?? envelope.account;
   const region = call.awsRegion ?? envelope.region;
-  const actor = call.userIdentity?.arn ?? call.userIdentity?.invokedBy;
-  const eventTime = call.eventTime ?? envelope.time;
-  const finding: Finding = {
+  const finding: Finding = compactFinding({
     ...group,
-    ...(accountId !== undefined && { accountId }),
-    ...(region !== undefined && { region }),
+    accountId,
+    region,
     trigger: 'cloudtrail',
-    ...(actor !== undefined && { actor }),
-    ...(eventTime !== undefined && { eventTime }),
+    actor: actorOfIdentity(call.userIdentity),
+    eventTime: eventTimeOf(call.eventTime) ?? eventTimeOf(envelope.time),
     eventId,
-  };
-  return { findings: [finding], ignored: [] };
+  });
+  return { findings: [finding], ignored: [], malformed: [] };
 }

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import type { ParsedEvent, Trigger } from '../model.js';
+import { sanitizeText, TEXT_LIMITS } from '../text/sanitize.js';
+import { compactFinding, eventTimeOf, nameOf } from './fields.js';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from './identifiers.js';
 import { parseEventPart } from './issues.js';
 
@@ -28,12 +30,13 @@ const groupComplianceChangeSchema = z.object({
   awsRegion: regionSchema,
   configRuleName: z.string().min(1),
   newEvaluationResult: z.object({ complianceType: z.enum(COMPLIANCE_TYPES) }),
-  notificationCreationTime: z.string().min(1).optional(),
+  notificationCreationTime: z.unknown().optional(),
 });
 
 /** Where a Config message came from, for ids, error paths and the finding's trigger. */
 export interface ConfigMessageContext {
   readonly trigger: Extract<Trigger, 'config-sns' | 'config-eventbridge'>;
+  /** Already sanitized (see `eventIdOf`). */
   readonly eventId?: string;
   /** Path of the message inside the event, for error messages (`Records.0.Sns.Message`). */
   readonly path: string;
@@ -43,9 +46,9 @@ export interface ConfigMessageContext {
   readonly impliedMessageType?: string;
 }
 
-/** Cuts text from an event to a length that is safe to put in a log line. */
-export function clip(text: string, max = 80): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+/** Text from an event made safe to quote in an ignore reason or an error: one line, bounded. */
+export function clip(text: string, max: number = TEXT_LIMITS.quote): string {
+  return sanitizeText(text, max);
 }
 
 /**
@@ -65,6 +68,7 @@ export function readConfigMessage(message: unknown, context: ConfigMessageContex
         ...(context.eventId !== undefined && { eventId: context.eventId }),
       },
     ],
+    malformed: [],
   });
   const withImplied =
     context.impliedMessageType !== undefined &&
@@ -90,18 +94,17 @@ export function readConfigMessage(message: unknown, context: ConfigMessageContex
   }
   return {
     findings: [
-      {
+      compactFinding({
         groupId: change.resourceId,
         accountId: change.awsAccountId,
         region: change.awsRegion,
         trigger: context.trigger,
-        configRuleName: change.configRuleName,
-        ...(context.eventId !== undefined && { eventId: context.eventId }),
-        ...(change.notificationCreationTime !== undefined && {
-          eventTime: change.notificationCreationTime,
-        }),
-      },
+        configRuleName: nameOf(change.configRuleName),
+        eventId: context.eventId,
+        eventTime: eventTimeOf(change.notificationCreationTime),
+      }),
     ],
     ignored: [],
+    malformed: [],
   };
 }

@@ -23,5 +23,5 @@ export function isDirectInvocation(event: object): boolean {
  */
 export function parseDirectInvocation(event: unknown): ParsedEvent {
   const direct = parseEventPart(directSchema, event, 'direct invocation');
-  return { findings: [{ ...direct, trigger: 'direct' }], ignored: [] };
+  return { findings: [{ ...direct, trigger: 'direct' }], ignored: [], malformed: [] };
 }

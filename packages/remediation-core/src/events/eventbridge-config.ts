@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ParsedEvent } from '../model.js';
 import { COMPLIANCE_CHANGE, readConfigMessage } from './config-message.js';
+import { eventIdOf } from './fields.js';
 import { parseEventPart } from './issues.js';
 
 /** EventBridge `detail-type` of AWS Config rule compliance changes. */
@@ -15,6 +16,8 @@ const envelopeSchema = z.object({
   detail: z.looseObject({}),
 });
 
+const withEventId = (eventId: string | undefined) => (eventId === undefined ? {} : { eventId });
+
 /**
  * Reads an EventBridge `Config Rules Compliance Change` event: the same rules as a Config SNS
  * message (`detail` is the compliance change), with the EventBridge `id` as event id.
@@ -25,7 +28,7 @@ export function parseConfigComplianceEvent(event: unknown): ParsedEvent {
   const envelope = parseEventPart(envelopeSchema, event, KIND);
   return readConfigMessage(envelope.detail, {
     trigger: 'config-eventbridge',
-    eventId: envelope.id,
+    ...withEventId(eventIdOf(envelope.id)),
     path: 'detail',
     kind: KIND,
     impliedMessageType: COMPLIANCE_CHANGE,

@@ -1,4 +1,5 @@
 import type { ExemptionDecision } from '../model.js';
+import { sanitizeText, TEXT_LIMITS } from '../text/sanitize.js';
 
 /** Group tag key whose value is the reason a group is exempt. */
 export const EXEMPT_TAG_KEY = 'sg-guard:exempt';
@@ -67,6 +68,10 @@ function exemptionEnd(value: string): number | undefined {
  * optional (absent: open-ended). An expired or unreadable `exempt-until` does not exempt, so a
  * mistyped date fails closed: the group is remediated and the notice says why.
  *
+ * Both tag values are written by whoever can tag the group, so they are sanitized here, at the
+ * entrance (`sanitizeText`: no control characters or bidi overrides, the reason bounded to
+ * `TEXT_LIMITS.reason`, the date to `TEXT_LIMITS.until`), before they reach a notice or a record.
+ *
  * @example
  * evaluateExemption(
  *   { 'sg-guard:exempt': 'bastion, CHG-1234', 'sg-guard:exempt-until': '2030-01-31' },
@@ -78,8 +83,9 @@ export function evaluateExemption(
   groupTags: Readonly<Record<string, string>> | undefined,
   options: ExemptionOptions,
 ): ExemptionDecision {
-  const reason = groupTags?.[EXEMPT_TAG_KEY]?.trim();
-  if (reason === undefined) return { exempt: false, why: 'not-tagged' };
+  const reasonTag = groupTags?.[EXEMPT_TAG_KEY];
+  if (typeof reasonTag !== 'string') return { exempt: false, why: 'not-tagged' };
+  const reason = sanitizeText(reasonTag, TEXT_LIMITS.reason);
   if (reason === '') {
     return {
       exempt: false,
@@ -95,8 +101,8 @@ export function evaluateExemption(
     };
   }
   const untilTag = groupTags?.[EXEMPT_UNTIL_TAG_KEY];
-  if (untilTag === undefined) return { exempt: true, reason };
-  const until = untilTag.trim();
+  if (typeof untilTag !== 'string') return { exempt: true, reason };
+  const until = sanitizeText(untilTag, TEXT_LIMITS.until);
   const end = exemptionEnd(until);
   if (end === undefined) {
     return {

@@ -36,6 +36,7 @@ describe('parseEvent with EventBridge AWS API Call via CloudTrail', () => {
         },
       ],
       ignored: [],
+      malformed: [],
     });
   });
 
@@ -82,6 +83,7 @@ describe('parseEvent with EventBridge AWS API Call via CloudTrail', () => {
           eventId: 'a6f9e3c4-bd01-4a5f-83d4-e5f607182930',
         },
       ],
+      malformed: [],
     });
   });
 
@@ -221,5 +223,99 @@ describe('parseEvent with EventBridge AWS API Call via CloudTrail', () => {
     expect((error as MalformedEventError).issues).toEqual([
       expect.stringMatching(/^detail\.eventName: /),
     ]);
+  });
+});
+
+describe('parseEvent with hostile CloudTrail fields', () => {
+  const authorize = () => fixture('cloudtrail-authorize-security-group-ingress.json');
+
+  it('puts an actor with line breaks on one line, so it cannot add lines to a mail', () => {
+    // Prepare
+    const event = authorize();
+    event.detail.userIdentity = { arn: `${ACTOR}\r\n\r\nHow to undo:\r\n  nothing to do` };
+
+    // Act
+    const [finding] = parseEvent(event).findings;
+
+    // Assess
+    expect(finding?.actor).toBe(`${ACTOR} How to undo: nothing to do`);
+  });
+
+  it('removes bidi overrides and bounds a 300 KB actor to 256 characters', () => {
+    // Prepare
+    const event = authorize();
+    event.detail.userIdentity = { arn: `\u202e${'a'.repeat(300_000)}` };
+
+    // Act
+    const [finding] = parseEvent(event).findings;
+
+    // Assess
+    expect(finding?.actor).toHaveLength(256);
+    expect(finding?.actor?.startsWith('aaa')).toBe(true);
+    expect(finding?.actor?.endsWith('…')).toBe(true);
+  });
+
+  it('sanitizes the event id and drops an event time that is not ISO 8601', () => {
+    // Prepare
+    const event = authorize();
+    event.detail.eventID = 'id-1\nRecord (JSON, one line):';
+    event.detail.eventTime = '27/11/2026 10:15';
+    event.time = 'not a time\n';
+
+    // Act
+    const [finding] = parseEvent(event).findings;
+
+    // Assess
+    expect(finding?.eventId).toBe('id-1 Record (JSON, one line):');
+    expect(finding).not.toHaveProperty('eventTime');
+  });
+
+  it('drops an actor, event id or time of the wrong type instead of rejecting the call', () => {
+    // Prepare
+    const event = authorize();
+    event.detail.userIdentity = { arn: 42, invokedBy: ['x'] };
+    event.detail.eventID = { nested: true };
+    event.detail.eventTime = 1764238529;
+
+    // Act
+    const [finding] = parseEvent(event).findings;
+
+    // Assess
+    expect(finding).toEqual({
+      groupId: 'sg-0a1b2c3d4e5f67890',
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      trigger: 'cloudtrail',
+      eventTime: '2026-11-27T10:15:31Z',
+      eventId: '5c2b6a0e-3f4d-7e8a-1b2c-3d4e5f6a7b8c',
+    });
+  });
+
+  it('sanitizes a group name, and quotes an unknown call name on one line', () => {
+    // Prepare
+    const byName = fixture('cloudtrail-authorize-by-group-name.json');
+    byName.detail.requestParameters.groupName = 'web\n\u2028default';
+    const other = authorize();
+    other.detail.eventName = 'Describe\nInjected';
+
+    // Act
+    const [finding] = parseEvent(byName).findings;
+    const [ignored] = parseEvent(other).ignored;
+
+    // Assess
+    expect(finding?.groupName).toBe('web default');
+    expect(ignored?.reason).toBe('CloudTrail Describe Injected cannot open a security group');
+  });
+
+  it('rejects an account id with a line break: identifiers are never repaired', () => {
+    // Prepare
+    const event = authorize();
+    event.detail.recipientAccountId = '111122223333\n';
+
+    // Act
+    const error = errorOf(() => parseEvent(event));
+
+    // Assess
+    expect(error).toBeInstanceOf(MalformedEventError);
   });
 });

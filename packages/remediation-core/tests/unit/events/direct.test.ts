@@ -12,6 +12,7 @@ describe('parseEvent with a direct invocation', () => {
     expect(parsed).toEqual({
       findings: [{ groupId: 'sg-0123456789abcdef0', trigger: 'direct' }],
       ignored: [],
+      malformed: [],
     });
   });
 

@@ -28,6 +28,7 @@ describe('parseEvent with EventBridge Config Rules Compliance Change', () => {
         },
       ],
       ignored: [],
+      malformed: [],
     });
   });
 
@@ -63,6 +64,7 @@ describe('parseEvent with EventBridge Config Rules Compliance Change', () => {
           eventId: 'a3c5f1e2-7b2d-4c1e-9a8f-1b2c3d4e5f60',
         },
       ],
+      malformed: [],
     });
   });
 

@@ -32,6 +32,7 @@ describe('parseEvent with SNS records wrapping Config messages', () => {
         },
       ],
       ignored: [],
+      malformed: [],
     });
   });
 
@@ -89,6 +90,7 @@ describe('parseEvent with SNS records wrapping Config messages', () => {
           eventId: 'msg-o',
         },
       ],
+      malformed: [],
     });
   });
 
@@ -111,21 +113,65 @@ describe('parseEvent with SNS records wrapping Config messages', () => {
     expect(parsed.findings).toEqual([]);
     expect(parsed.ignored).toHaveLength(1);
     expect(parsed.ignored[0]?.reason).toMatch(
-      /^SNS message is plain text, not a Config JSON message: "\[AWS Config:ap-northeast-1\] .{0,50}\.\.\."$/,
+      /^SNS message is plain text, not a Config JSON message: "\[AWS Config:ap-northeast-1\] .{0,50}…"$/,
     );
     expect(parsed.ignored[0]?.eventId).toBe('b3a9c2d1-0e4f-5a6b-8c7d-9e0f1a2b3c4d');
   });
 
   it.each([
-    ['a JSON number', '42'],
-    ['a JSON array', '[1, 2]'],
-    ['a JSON string', '"hello"'],
-  ])('treats %s message like plain text', (_what, message) => {
+    ['a JSON number', '42', 'a JSON number, not an object'],
+    ['a JSON array', '[1, 2]', 'a JSON array, not an object'],
+    ['a JSON string', '"hello"', 'a JSON string, not an object'],
+    ['a JSON null', 'null', 'a JSON null, not an object'],
+    [
+      'truncated JSON',
+      '{"messageType":"ComplianceChangeNotification","resourc',
+      'not valid JSON (truncated?)',
+    ],
+    ['a truncated array', '[{"messageType":', 'not valid JSON (truncated?)'],
+  ])('rejects %s as malformed, not as recognised plain text', (_what, message, issue) => {
     // Act
-    const parsed = parseEvent(snsEventWithMessage(message));
+    const error = errorOf(() => parseEvent(snsEventWithMessage(message)));
 
     // Assess
-    expect(parsed.ignored[0]?.reason).toContain('SNS message is plain text');
+    expect(error).toBeInstanceOf(MalformedEventError);
+    expect((error as MalformedEventError).issues).toEqual([`Records.0.Sns.Message: ${issue}`]);
+  });
+
+  it('keeps the findings of good records when another record of the event is malformed', () => {
+    // Prepare
+    const event = loadEventFixture('config-sns-compliance-change.json') as SnsEvent;
+    const first = event.Records[0];
+    if (first === undefined) throw new Error('fixture has no record');
+    const truncated = structuredClone(first);
+    truncated.Sns.MessageId = 'msg-cut';
+    truncated.Sns.Message = truncated.Sns.Message.slice(0, 40);
+    const noRule = structuredClone(first);
+    noRule.Sns.MessageId = 'msg-norule';
+    noRule.Sns.Message = JSON.stringify({ ...complianceMessage(), configRuleName: undefined });
+    event.Records.push(truncated, noRule);
+
+    // Act
+    const parsed = parseEvent(event);
+
+    // Assess
+    expect(parsed.findings.map((f) => f.eventId)).toEqual(['95df01b4-ee98-5cb9-9903-4c221d41eb5e']);
+    expect(parsed.malformed).toEqual([
+      {
+        reason: 'malformed SNS event record 1: Records.1.Sns.Message: not valid JSON (truncated?)',
+        issues: ['Records.1.Sns.Message: not valid JSON (truncated?)'],
+        trigger: 'config-sns',
+        eventId: 'msg-cut',
+      },
+      {
+        reason: expect.stringMatching(
+          /^malformed SNS event record 2: Records\.2\.Sns\.Message\.configRuleName: /,
+        ),
+        issues: [expect.stringMatching(/^Records\.2\.Sns\.Message\.configRuleName: /)],
+        trigger: 'config-sns',
+        eventId: 'msg-norule',
+      },
+    ]);
   });
 
   it('reads several records into several findings, and ignored parts beside them', () => {
@@ -207,7 +253,7 @@ describe('parseEvent with SNS records wrapping Config messages', () => {
     expect(act).toThrow(/Records\.0\.Sns\.Message\.messageType/);
   });
 
-  it('rejects a record without a MessageId or with another EventSource after the first', () => {
+  it('reports a record without a MessageId or with another EventSource after the first as malformed, and keeps the first', () => {
     // Prepare
     const event = loadEventFixture('config-sns-compliance-change.json') as {
       Records: Record<string, unknown>[];
@@ -215,15 +261,51 @@ describe('parseEvent with SNS records wrapping Config messages', () => {
     event.Records.push({ EventSource: 'aws:sqs', Sns: { Message: '{}' } });
 
     // Act
-    const act = () => parseEvent(event);
+    const parsed = parseEvent(event);
 
     // Assess
-    const error = errorOf(act);
+    expect(parsed.findings).toHaveLength(1);
+    expect(parsed.malformed.map((part) => part.issues)).toEqual([
+      [
+        expect.stringMatching(/^Records\.1\.EventSource: /),
+        expect.stringMatching(/^Records\.1\.Sns\.MessageId: /),
+      ],
+    ]);
+  });
+
+  it('rejects the event when none of its records can be read', () => {
+    // Prepare
+    const event = snsEventWithMessage('[1]') as { Records: unknown[] };
+    event.Records.push(null, 'text');
+
+    // Act
+    const error = errorOf(() => parseEvent(event));
+
+    // Assess
     expect(error).toBeInstanceOf(MalformedEventError);
     expect((error as MalformedEventError).issues).toEqual([
-      expect.stringMatching(/^Records\.1\.EventSource: /),
-      expect.stringMatching(/^Records\.1\.Sns\.MessageId: /),
+      'Records.0.Sns.Message: a JSON array, not an object',
+      expect.stringMatching(/^Records\.1: /),
+      expect.stringMatching(/^Records\.2: /),
     ]);
+  });
+
+  it('sanitizes the message id and drops an event time that is not ISO 8601', () => {
+    // Prepare
+    const message = {
+      ...complianceMessage(),
+      notificationCreationTime: 'yesterday\nat noon',
+      configRuleName: 'restricted-ssh\r\nHow to undo: nothing',
+    };
+    const event = snsEventWithMessage(JSON.stringify(message), 'msg\n\u202eid');
+
+    // Act
+    const [finding] = parseEvent(event).findings;
+
+    // Assess
+    expect(finding?.eventId).toBe('msg id');
+    expect(finding?.configRuleName).toBe('restricted-ssh How to undo: nothing');
+    expect(finding).not.toHaveProperty('eventTime');
   });
 
   it('does not quote the message content in a malformed-event error', () => {

@@ -147,3 +147,51 @@ describe('evaluateExemption', () => {
     expect(decision).toEqual({ exempt: true, reason: 'bastion', until: '2026-03-31' });
   });
 });
+
+describe('evaluateExemption with hostile tag values', () => {
+  it('puts a reason with line breaks and bidi overrides on one clean line', () => {
+    // Act
+    const decision = evaluateExemption(
+      tags('bastion\r\n\r\nHow to undo:\n  \u202eroot\u202c', '2026-03-31'),
+      allowed('2026-03-01T00:00:00Z'),
+    );
+
+    // Assess
+    expect(decision).toEqual({
+      exempt: true,
+      reason: 'bastion How to undo: root',
+      until: '2026-03-31',
+    });
+  });
+
+  it('bounds a long reason to 512 characters with an ellipsis', () => {
+    // Act
+    const decision = evaluateExemption(tags('r'.repeat(300_000)), allowed('2026-03-01T00:00:00Z'));
+
+    // Assess
+    expect(decision.exempt && decision.reason).toHaveLength(512);
+    expect(decision.exempt && decision.reason.endsWith('…')).toBe(true);
+  });
+
+  it('treats a reason of control characters only as blank', () => {
+    // Act
+    const decision = evaluateExemption(tags('\r\n\t\u202e'), allowed('2026-03-01T00:00:00Z'));
+
+    // Assess
+    expect(decision).toMatchObject({ exempt: false, why: 'not-tagged' });
+  });
+
+  it('quotes a sanitized until when it cannot read it, never the raw value', () => {
+    // Act
+    const decision = evaluateExemption(
+      tags('bastion', `2026-03-31\nFake line${'x'.repeat(1000)}`),
+      allowed('2026-03-01T00:00:00Z'),
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ exempt: false, why: 'invalid-until' });
+    const detail = decision.exempt ? '' : (decision.detail ?? '');
+    expect(detail).not.toContain('\n');
+    expect(detail.length).toBeLessThan(150);
+  });
+});
