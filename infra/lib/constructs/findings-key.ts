@@ -2,12 +2,17 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { NAMES } from '../naming.js';
+import { NAMES, remediatorsOf } from '../naming.js';
 
 /** Settings of {@link FindingsKey}. */
 export interface FindingsKeyProps {
-  /** Organization whose principals may publish to topics encrypted with the key. */
+  /** Organization whose remediators may publish to topics encrypted with the key. */
   readonly organizationId: string;
+  /**
+   * Name pattern of the roles that may use the key through SNS (in any organization account).
+   * @default `${NAMES.remediatorRolePrefix}*` (`sg-guard-remediator-*`)
+   */
+  readonly publisherRoleNamePattern?: string;
   /** Region of the topics (the key is used through `sns.<region>`). */
   readonly region: string;
   /**
@@ -19,8 +24,8 @@ export interface FindingsKeyProps {
 
 /**
  * The customer-managed key of the central topics. SNS encrypts each message with it using the
- * publisher's permissions, so principals of the organization may use it, but only through SNS
- * in the topics' region.
+ * publisher's permissions, so the remediator roles of the organization (the only principals
+ * the findings topic accepts) may use it, but only through SNS in the topics' region.
  */
 export class FindingsKey extends Construct {
   /** The key (rotation on). */
@@ -36,16 +41,23 @@ export class FindingsKey extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(30),
     });
+    const { partition, urlSuffix } = Stack.of(this);
+    const remediators = remediatorsOf(
+      props.organizationId,
+      partition,
+      props.publisherRoleNamePattern,
+    );
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'OrganizationPublishersThroughSns',
+        sid: 'OrganizationRemediatorsThroughSns',
         principals: [new iam.AnyPrincipal()],
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
         conditions: {
+          ...remediators,
           StringEquals: {
-            'aws:PrincipalOrgID': props.organizationId,
-            'kms:ViaService': `sns.${props.region}.${Stack.of(this).urlSuffix}`,
+            ...remediators.StringEquals,
+            'kms:ViaService': `sns.${props.region}.${urlSuffix}`,
           },
         },
       }),

@@ -1,10 +1,11 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { NoticeActionName } from '../config.js';
-import { NAMES } from '../naming.js';
+import { NAMES, remediatorsOf } from '../naming.js';
 
 /** A mailbox and the notice actions it receives. */
 export interface Mailbox {
@@ -18,6 +19,11 @@ export interface Mailbox {
 export interface FindingsTopicProps {
   /** Only principals of this organization may publish. */
   readonly organizationId: string;
+  /**
+   * Name pattern of the roles that may publish (in any account of the organization).
+   * @default `${NAMES.remediatorRolePrefix}*` (`sg-guard-remediator-*`)
+   */
+  readonly publisherRoleNamePattern?: string;
   /** Customer-managed key the topic is encrypted with. */
   readonly key: kms.IKey;
   /** One e-mail subscription per mailbox, filtered on the `action` attribute. */
@@ -31,7 +37,10 @@ export interface FindingsTopicProps {
 
 /**
  * The central inbox: every member's remediator publishes its notices here, and each mailbox
- * receives the actions it asked for.
+ * receives the actions it asked for. Only the remediator roles of the organization's accounts
+ * may publish (`aws:PrincipalOrgID` and `aws:PrincipalArn`), so another principal of the
+ * organization cannot mail a forged notice; an SCP keeps member administrators from creating
+ * roles with that name (docs/deploy.md).
  */
 export class FindingsTopic extends Construct {
   /** The findings topic. */
@@ -47,11 +56,15 @@ export class FindingsTopic extends Construct {
     });
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'OrganizationMayPublish',
+        sid: 'OrganizationRemediatorsMayPublish',
         principals: [new iam.AnyPrincipal()],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        conditions: remediatorsOf(
+          props.organizationId,
+          Stack.of(this).partition,
+          props.publisherRoleNamePattern,
+        ),
       }),
     );
     for (const mailbox of props.mailboxes) {

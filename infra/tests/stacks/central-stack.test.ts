@@ -23,12 +23,12 @@ describe('CentralStack', () => {
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/sg-guard-findings' });
   });
 
-  it('lets organization principals use the key only through SNS in the central region', () => {
+  it('lets only the remediator roles of the organization use the key, through SNS in the central region', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           {
-            Sid: 'OrganizationPublishersThroughSns',
+            Sid: 'OrganizationRemediatorsThroughSns',
             Effect: 'Allow',
             Principal: { AWS: '*' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
@@ -40,11 +40,28 @@ describe('CentralStack', () => {
                   'Fn::Join': ['', ['sns.eu-west-1.', { Ref: 'AWS::URLSuffix' }]],
                 },
               },
+              ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/sg-guard-remediator-*' },
             },
           },
         ]),
       },
     });
+  });
+
+  it('names the remediator roles in every key statement open to other accounts', () => {
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const statements = key?.Properties.KeyPolicy.Statement as {
+      Principal: { AWS?: unknown };
+      Condition?: { ArnLike?: Record<string, string> };
+    }[];
+    const open = statements.filter((statement) => statement.Principal.AWS === '*');
+
+    expect(open.length).toBeGreaterThan(0);
+    for (const statement of open) {
+      expect(statement.Condition?.ArnLike?.['aws:PrincipalArn']).toBe(
+        'arn:aws:iam::*:role/sg-guard-remediator-*',
+      );
+    }
   });
 
   it('grants the key to no AWS service principal', () => {
@@ -63,7 +80,7 @@ describe('CentralStack', () => {
     });
   });
 
-  it('lets only principals of the organization publish findings, and only over TLS', () => {
+  it('lets only the remediator roles of the organization publish findings, and only over TLS', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: Match.stringLikeRegexp('^FindingsTopic') }],
       PolicyDocument: {
@@ -77,12 +94,15 @@ describe('CentralStack', () => {
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
           {
-            Sid: 'OrganizationMayPublish',
+            Sid: 'OrganizationRemediatorsMayPublish',
             Effect: 'Allow',
             Principal: { AWS: '*' },
             Action: 'sns:Publish',
             Resource: { Ref: Match.stringLikeRegexp('^FindingsTopic') },
-            Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organizationId } },
+            Condition: {
+              StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
+              ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/sg-guard-remediator-*' },
+            },
           },
         ],
       },

@@ -1,0 +1,159 @@
+import { MODE_PUBLISHER_BUNDLE } from '@sg-guard/mode-publisher/bundle-settings';
+import {
+  type ModePublisherDeployment,
+  modePublisherEnvironment,
+} from '@sg-guard/mode-publisher/contract';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge, nagGetAtt } from '../nag.js';
+import { NAMES } from '../naming.js';
+
+/**
+ * What the publisher calls on Organizations: the account listing, the tree walk (roots, OUs,
+ * the accounts under each) and the tags of every level, plus the single-account and parent
+ * look-ups of an incremental run. All read-only.
+ */
+export const MODE_PUBLISHER_ORGANIZATIONS_ACTIONS = [
+  'organizations:DescribeAccount',
+  'organizations:DescribeOrganization',
+  'organizations:ListAccounts',
+  'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListParents',
+  'organizations:ListRoots',
+  'organizations:ListTagsForResource',
+] as const;
+
+/** Settings of {@link ModePublisherFunction}. */
+export interface ModePublisherFunctionProps {
+  /** The mode-map bucket it writes. */
+  readonly bucket: s3.IBucket;
+  /** Key prefix of the mode objects (`modes/`). */
+  readonly prefix: string;
+  /** The publisher's environment (bucket, default mode). */
+  readonly deployment: ModePublisherDeployment;
+  /**
+   * Handler entry file.
+   * @default MODE_PUBLISHER_BUNDLE.entry (`apps/mode-publisher/src/handler.ts`)
+   */
+  readonly entry?: string;
+  /**
+   * Timeout of one invocation. A full pass over 1,000 accounts makes a few thousand
+   * Organizations calls under its throttling, with backoff.
+   * @default Duration.minutes(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory (CPU scales with it).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * How long its log lines are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The mode publisher Lambda with what it owns: a role that can read Organizations and write
+ * only the mode objects, its log group, and an encrypted dead-letter queue for invocations that
+ * still fail after Lambda's two async retries.
+ */
+export class ModePublisherFunction extends Construct {
+  /** The function. */
+  readonly function: nodejs.NodejsFunction;
+  /** Failed async invocations (event and error) land here. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** The execution role, `sg-guard-mode-publisher`. */
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ModePublisherFunctionProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.deadLetterQueue, {
+      'AwsSolutions-SQS3':
+        'This queue is the dead-letter queue of the publisher and its EventBridge rules; it needs none of its own',
+    });
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      roleName: NAMES.modePublisherRole,
+      description: 'sg-guard mode publisher: reads Organizations, writes the mode map',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    logGroup.grantWrite(this.role);
+    this.grantPublishing(props.bucket, props.prefix);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: NAMES.modePublisherFunction,
+      description: "sg-guard: writes every account's mode to the mode map",
+      entry: props.entry ?? MODE_PUBLISHER_BUNDLE.entry,
+      handler: MODE_PUBLISHER_BUNDLE.handlerExport,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.minutes(10),
+      role: this.role,
+      logGroup,
+      environment: modePublisherEnvironment(props.deployment),
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      retryAttempts: 2,
+      bundling: {
+        minify: MODE_PUBLISHER_BUNDLE.minify,
+        sourceMap: MODE_PUBLISHER_BUNDLE.sourcemap,
+        target: MODE_PUBLISHER_BUNDLE.target,
+        format: nodejs.OutputFormat.ESM,
+        mainFields: [...MODE_PUBLISHER_BUNDLE.mainFields],
+        banner: MODE_PUBLISHER_BUNDLE.banner,
+        externalModules: [...MODE_PUBLISHER_BUNDLE.external],
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+  }
+
+  private grantPublishing(bucket: s3.IBucket, prefix: string): void {
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ReadTheOrganization',
+        actions: [...MODE_PUBLISHER_ORGANIZATIONS_ACTIONS],
+        // Organizations ARNs embed the management account id, which a delegated administrator's
+        // template cannot know; every action only reads.
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteModeObjects',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects(`${prefix}*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListModeObjects',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+      }),
+    ];
+    for (const statement of statements) this.role.addToPolicy(statement);
+    const bucketArn = nagGetAtt(bucket.node.defaultChild as s3.CfnBucket, 'Arn');
+    acknowledge(this.role, {
+      'AwsSolutions-IAM5[Resource::*]':
+        'Organizations ARNs embed the management account id, unknown to a delegated administrator; every action named only reads',
+      [`AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`]:
+        'One object per account of the organization, under the mode prefix of this bucket only',
+    });
+  }
+}
