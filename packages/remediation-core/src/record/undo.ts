@@ -13,7 +13,9 @@ export type UndoLeftAloneReason =
   /** `created: false`: the rule was in the group before sg-guard authorized it again. */
   | 'existed-before'
   /** No `created` flag (a record older than the flag) and no rule id: it may have existed before. */
-  | 'unknown-origin';
+  | 'unknown-origin'
+  /** The rule id is still in the group but grants other access now: its owner edited it. */
+  | 'changed-since';
 
 /** An authorized rule the undo does not revoke, and why. */
 export interface UndoLeftAlone {
@@ -93,7 +95,8 @@ function opensToWorld(rule: RuleToAuthorize, record: RemediationRecord): boolean
  *   `created: false` rule, or an old one without an id, is left alone: it was access the group
  *   had before sg-guard touched it.
  * - A revocation whose rule is not in `current` (by id, or by access for a created rule recorded
- *   without an id) is skipped as already gone.
+ *   without an id) is skipped as already gone; a rule whose id is there but whose access changed
+ *   (its owner edited it) is left alone.
  * - Touches nothing else. Records that changed nothing (`would-remediate`, `exempted`) give an
  *   empty plan; a `failed` record undoes its partial changes.
  *
@@ -131,6 +134,7 @@ export function planUndo(record: RemediationRecord, current?: readonly InboundRu
         ? current.find((existing) => existing.ruleId === rule.ruleId)
         : current.find((existing) => existing.ruleId !== undefined && sameAccess(existing, rule));
     if (match?.ruleId === undefined) alreadyGone.push(rule);
+    else if (!sameAccess(match, rule)) leftAlone.push({ rule, why: 'changed-since' });
     else revoke.push({ ...rule, ruleId: match.ruleId });
   }
   return {

@@ -175,6 +175,22 @@ describe('planUndo', () => {
     );
   });
 
+  it('leaves alone a rule sg-guard created that its owner has edited since', () => {
+    // Prepare
+    const record = created(buildRecord(noticeInput('remediated')));
+    const edited = APPLIED.authorized[1] as InboundRule;
+    const current: InboundRule[] = [
+      { ...edited, source: { kind: 'cidr', family: 'ipv4', cidr: '10.0.0.0/8' } },
+    ];
+
+    // Act
+    const plan = planUndo(record, current);
+
+    // Assess
+    expect(plan.revoke).toEqual([]);
+    expect(plan.leftAlone).toEqual([{ rule: { ...edited, created: true }, why: 'changed-since' }]);
+  });
+
   it('names what it re-opens to the world: world CIDRs and the rules the record calls exposures', () => {
     // Prepare: a narrowing that also revoked a private rule, which re-opens nothing.
     const record = {
