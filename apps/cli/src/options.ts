@@ -11,10 +11,9 @@ const list = (value: string) =>
     .map((item) => item.trim())
     .filter((item) => item !== '');
 
-/** `--ports 22,3389` → `[22, 3389]` (unique, ascending). */
-export const portsOption = z
+/** `--ports 22,3389` → `[22, 3389]` (unique, ascending); no default. */
+export const portListOption = z
   .string()
-  .default('22')
   .transform(list)
   .pipe(
     z
@@ -29,8 +28,14 @@ export const portsOption = z
   )
   .transform((ports) => [...new Set(ports)].sort((a, b) => a - b));
 
-/** `--strategy narrow|revoke`. */
-export const strategyOption = z.enum(['narrow', 'revoke']).default('narrow');
+/** `--ports`, `22` when absent. */
+export const portsOption = z.string().default('22').pipe(portListOption);
+
+/** `--strategy narrow|revoke`; no default. */
+export const strategyChoice = z.enum(['narrow', 'revoke']);
+
+/** `--strategy`, `narrow` when absent. */
+export const strategyOption = strategyChoice.default('narrow');
 
 /** `--accounts 111122223333,444455556666`. */
 export const accountsOption = z

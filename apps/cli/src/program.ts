@@ -3,16 +3,47 @@
  * `parseAsync`; nothing below calls `process.exit`.
  */
 import { Command, CommanderError } from 'commander';
+import manifest from '../package.json' with { type: 'json' };
 import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { fixCommand } from './commands/fix.js';
 import { undoCommand } from './commands/undo.js';
+import { UsageError } from './errors.js';
+import { handleError } from './handle-error.js';
 import { type CliIo, processIo } from './io.js';
 
+/** The CLI's version: the package's own (the bundle inlines it). */
+export const CLI_VERSION: string = manifest.version;
+
 const ENVIRONMENT = `
+Examples:
+  sg-guard explain --from-file groups.json            # offline: verdict and plan per group
+  sg-guard audit --org --regions eu-west-1,us-east-1  # every exposure in the organization
+  sg-guard audit --org --format html --output report.html
+  sg-guard fix --org --dry-run                        # the plans, as the deployed config says
+  sg-guard undo --records fixes.jsonl --dry-run
+  sg-guard demo                                       # the whole loop on a local emulator
+
 AWS access comes from the SDK's standard chain (AWS_PROFILE, AWS_ACCESS_KEY_ID…, SSO, instance
 roles); AWS_REGION and AWS_ENDPOINT_URL are honoured. Reference: docs/cli.md`;
+
+/** How {@link createProgram} reports commander's own errors (usage errors). */
+export interface ProgramOptions {
+  /**
+   * `true`: commander prints nothing for a usage error; {@link runCli} prints it as the JSON
+   * error object instead, as every command does under `--json`.
+   */
+  readonly jsonErrors?: boolean;
+}
+
+/** Whether a command line asks for JSON output (`--json` or `--format json`). */
+export function wantsJson(args: readonly string[]): boolean {
+  return args.some(
+    (arg, i) =>
+      arg === '--json' || arg === '--format=json' || (arg === '--format' && args[i + 1] === 'json'),
+  );
+}
 
 /**
  * Builds the program with every subcommand. Commander's own exits (help, version, usage errors)
@@ -23,17 +54,18 @@ roles); AWS_REGION and AWS_ENDPOINT_URL are honoured. Reference: docs/cli.md`;
  * await createProgram(io).parseAsync(['audit', '--json'], { from: 'user' });
  * io.exitCode; // 0, 1 or 2
  */
-export function createProgram(io: CliIo = processIo()): Command {
+export function createProgram(io: CliIo = processIo(), options: ProgramOptions = {}): Command {
   const program = new Command('sg-guard')
     .description(
       'Keeps SSH (and other guarded ports) closed to the internet across an AWS Organization.',
     )
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
+    .version(CLI_VERSION)
+    .showHelpAfterError(options.jsonErrors ? false : '(run with --help for usage)')
     .addHelpText('after', ENVIRONMENT)
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      ...(options.jsonErrors ? { outputError: () => {} } : {}),
     })
     .exitOverride((error) => {
       io.exitCode = error.exitCode === 0 ? 0 : 1;
@@ -51,15 +83,30 @@ export function createProgram(io: CliIo = processIo()): Command {
   return program;
 }
 
+/** Commander's exits that are not errors. */
+const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
 /**
  * Runs one command line (without `node` and the script) and returns its exit code: 0 clean,
- * 1 error, 2 findings (with `--fail-on-findings`).
+ * 1 error, 2 findings (with `--fail-on-findings`). A usage error (unknown option, missing
+ * argument, bad choice) under `--json` is printed as `{"error": {"code": "USAGE", …}}` on
+ * stdout, like every other error.
  */
 export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const json = wantsJson(args);
   try {
-    await createProgram(io).parseAsync([...args], { from: 'user' });
+    await createProgram(io, { jsonErrors: json }).parseAsync([...args], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
+    if (json && error.exitCode !== 0 && !NOT_ERRORS.has(error.code)) {
+      handleError(
+        new UsageError(error.message.replace(/^error: /, ''), {
+          hint: 'run with --help for usage',
+        }),
+        io,
+        true,
+      );
+    }
   }
   return io.exitCode;
 }

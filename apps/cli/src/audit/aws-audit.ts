@@ -3,8 +3,9 @@ import { listOrganizationAccounts } from '@sg-guard/aws';
 import type { Mode, RemediationStrategy } from '@sg-guard/remediation-core';
 import { awsAuditEnvironment } from '../aws/audit-environment.js';
 import { AwsSession, type AwsSessionOptions } from '../aws/session.js';
+import type { DeploymentScope } from '../config/deployed.js';
 import { UsageError } from '../errors.js';
-import type { AuditReport } from './report.js';
+import type { AuditReport, AuditRunSettings, Unprotected } from './report.js';
 import { type AuditProgress, type AuditTarget, runAudit } from './run.js';
 
 /** Everything `audit` and `fix` need to know to scan. */
@@ -23,6 +24,38 @@ export interface AwsAuditOptions {
   readonly endpointUrl?: string;
   /** The caller's credentials; the SDK's standard chain when absent. */
   readonly credentials?: AwsSessionOptions['credentials'];
+  /** Accounts the StackSet does not deploy to (from the config and `--management-account`). */
+  readonly scope?: DeploymentScope;
+  /** Where the settings came from, recorded in the report. */
+  readonly runSettings?: AuditRunSettings;
+}
+
+/**
+ * Accounts without a member stack, and what to do about it: the management account (a
+ * service-managed StackSet never deploys a stack instance to it, even inside a target OU) and
+ * the config's `targets.excludedAccounts`.
+ */
+export function unprotectedAccounts(scope: DeploymentScope): Map<string, Unprotected> {
+  const result = new Map<string, Unprotected>();
+  for (const accountId of scope.excludedAccounts) {
+    result.set(accountId, {
+      reason: 'excluded',
+      message:
+        'not protected: excluded from the StackSet (targets.excludedAccounts), so no remediator ' +
+        `runs here; fix it with \`sg-guard fix --accounts ${accountId}\``,
+    });
+  }
+  if (scope.managementAccountId) {
+    const id = scope.managementAccountId;
+    result.set(id, {
+      reason: 'management-account',
+      message:
+        'not protected: the management account never gets a StackSet stack instance, so no ' +
+        `remediator runs here; keep workloads out of it, gate it with \`sg-guard audit --accounts ${id} ` +
+        `--fail-on-findings\` and fix it with \`sg-guard fix --accounts ${id}\``,
+    });
+  }
+  return result;
 }
 
 /**
@@ -72,9 +105,13 @@ export async function auditWithAws(
       allowGroupExemptions: options.allowGroupExemptions,
       concurrency: options.concurrency,
       ...(options.regions ? { regions: options.regions } : {}),
+      ...(options.scope ? { unprotected: unprotectedAccounts(options.scope) } : {}),
       now: () => new Date(),
     },
     onProgress,
   );
-  return { report, session };
+  return {
+    report: options.runSettings ? { ...report, settings: options.runSettings } : report,
+    session,
+  };
 }

@@ -7,13 +7,15 @@ import {
   describePlanBrief,
 } from '../output/describe.js';
 import { renderCsv, renderMarkdownTable, renderTable } from '../output/table.js';
+import { renderHtmlReport } from './html.js';
 import type { AccountAudit, AuditReport, ExposedGroup } from './report.js';
 
 /** Output formats of `audit --format`. */
-export const AUDIT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
+export const AUDIT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-const account = (a: AccountAudit) =>
+/** `account (name)`: exported for the HTML report. */
+export const accountLabel = (a: AccountAudit) =>
   a.accountName ? `${a.accountId} (${a.accountName})` : a.accountId;
 const group = (g: ExposedGroup) => (g.groupName ? `${g.groupId}\n${g.groupName}` : g.groupId);
 const planCell = (g: ExposedGroup) =>
@@ -29,13 +31,56 @@ export function summaryLine(report: AuditReport): string {
     `Scanned ${s.accountRegions} account-region(s) in ${s.accounts} account(s): ` +
     `${s.groupsScanned} group(s), ${s.exposedGroups} exposed (${s.exposures} exposure(s)) ` +
     `on port(s) ${report.ports.join(', ')}` +
+    (s.unknownGroups > 0 ? `; ${s.unknownGroups} unknown (unreadable prefix lists)` : '') +
     (failed > 0 ? `; ${failed} failure(s)` : '')
   );
 }
 
+/**
+ * Where the settings came from: `Settings: sg-guard.config.json (…): default mode notify, …`,
+ * or that no config was found and the built-in defaults apply.
+ */
+export function settingsLine(report: AuditReport): string {
+  const s = report.settings;
+  const values =
+    `port(s) ${report.ports.join(', ')}, strategy ${report.strategy}` +
+    (s
+      ? `, default mode ${s.defaultMode}, group exemptions ${s.allowGroupExemptions ? 'allowed' : 'not allowed'}`
+      : '');
+  if (!s) return `Settings: ${values}`;
+  const from = s.configFile
+    ? `from ${s.configFile}`
+    : 'no sg-guard.config.json found (use --config <file>), built-in defaults';
+  const overridden = s.overrides.length > 0 ? `; overridden by ${s.overrides.join(', ')}` : '';
+  return `Settings ${from}: ${values}${overridden}`;
+}
+
+/** Why `--fail-on-findings` failed the run (exit 2): exposed groups, unknown ones, or both. */
+export function failOnFindingsLine(report: AuditReport): string {
+  const { exposedGroups, unknownGroups } = report.summary;
+  const parts = [
+    ...(exposedGroups > 0 ? [`${exposedGroups} exposed group(s)`] : []),
+    ...(unknownGroups > 0
+      ? [
+          `${unknownGroups} group(s) whose exposure is unknown (prefix lists that could not be read; unknown is not clean)`,
+        ]
+      : []),
+  ];
+  return `sg-guard: --fail-on-findings: ${parts.join(' and ')}`;
+}
+
+/** The mode cell: `enforce (default)`, and `NOT PROTECTED` when no member stack runs there. */
+export function modeCell(a: AccountAudit): string {
+  const mode = describeMode(a.policy);
+  if (!a.unprotected) return mode;
+  const why = a.unprotected.reason === 'management-account' ? 'management account' : 'excluded';
+  return `${mode}\nNOT PROTECTED (${why})`;
+}
+
 function statusRows(report: AuditReport): string[][] {
   return report.accounts.flatMap((a) => {
-    const mode = describeMode(a.policy);
+    const mode = modeCell(a);
+    const account = accountLabel;
     if (a.regions.length === 0) return [[account(a), mode, '-', 'failed', '-', '-']];
     return a.regions.map((r) => [
       account(a),
@@ -43,7 +88,10 @@ function statusRows(report: AuditReport): string[][] {
       r.region,
       r.status,
       r.status === 'ok' ? String(r.groupsScanned) : '-',
-      r.status === 'ok' ? String(r.exposedGroups.length) : '-',
+      r.status === 'ok'
+        ? String(r.exposedGroups.length) +
+          (r.unknownGroups.length > 0 ? ` (+${r.unknownGroups.length} unknown)` : '')
+        : '-',
     ]);
   });
 }
@@ -65,8 +113,10 @@ function findingRows(report: AuditReport): string[][] {
 /** Only the first line: SDK messages go on about how to debug them. */
 const brief = (message: string) => message.split('\n')[0] ?? message;
 
-function problems(report: AuditReport): string[] {
+/** Everything that is not a clean finding: for the table, Markdown and HTML outputs. */
+export function problems(report: AuditReport): string[] {
   return report.accounts.flatMap((a) => [
+    ...(a.unprotected ? [`${a.accountId}: ${a.unprotected.message}`] : []),
     ...(a.error ? [`${a.accountId}: cannot enter the account: ${brief(a.error.message)}`] : []),
     ...(a.policyError ? [`${a.accountId}: mode unknown: ${brief(a.policyError.message)}`] : []),
     ...a.regions.flatMap((r) =>
@@ -83,6 +133,12 @@ function problems(report: AuditReport): string[] {
           : [],
       ),
     ),
+    ...a.regions.flatMap((r) =>
+      r.unknownGroups.map(
+        (g) =>
+          `${a.accountId} ${r.region} ${g.groupId}: exposure unknown: prefix list(s) ${g.unresolvedPrefixLists.join(', ')} could not be read`,
+      ),
+    ),
   ]);
 }
 
@@ -93,7 +149,7 @@ function table(report: AuditReport): string {
   const findings = findingRows(report);
   const issues = problems(report);
   return [
-    `${summaryLine(report)}\n`,
+    `${summaryLine(report)}\n${settingsLine(report)}\n`,
     renderTable(STATUS_HEADER, statusRows(report)),
     findings.length > 0
       ? renderTable(FINDING_HEADER, findings, { gap: true })
@@ -106,7 +162,7 @@ function markdown(report: AuditReport): string {
   const findings = findingRows(report);
   const issues = problems(report);
   return [
-    `# sg-guard audit\n\n${summaryLine(report)}. Generated ${report.generatedAt}.\n`,
+    `# sg-guard audit\n\n${summaryLine(report)}. Generated ${report.generatedAt}.\n\n${settingsLine(report)}.\n`,
     `## Accounts and regions\n\n${renderMarkdownTable(STATUS_HEADER, statusRows(report))}`,
     `## Exposed groups\n\n${findings.length > 0 ? renderMarkdownTable(FINDING_HEADER, findings) : 'None.\n'}`,
     ...(issues.length > 0
@@ -147,9 +203,24 @@ function csv(report: AuditReport): string {
         return [
           [...base, r.region, 'failed', ...Array(9).fill(''), r.error && brief(r.error.message)],
         ];
-      if (r.exposedGroups.length === 0)
+      const unknown = r.unknownGroups.map((g) => [
+        ...base,
+        r.region,
+        'unknown',
+        g.groupId,
+        g.groupName,
+        g.vpcId,
+        '',
+        g.unresolvedPrefixLists.join(' '),
+        '',
+        'unresolved-prefix-list',
+        '',
+        '',
+        '',
+      ]);
+      if (r.exposedGroups.length === 0 && unknown.length === 0)
         return [[...base, r.region, 'clean', ...Array(10).fill('')]];
-      return r.exposedGroups.flatMap((g) =>
+      const exposed = r.exposedGroups.flatMap((g) =>
         g.exposures.map((e) => [
           ...base,
           r.region,
@@ -166,6 +237,7 @@ function csv(report: AuditReport): string {
           '',
         ]),
       );
+      return [...exposed, ...unknown];
     });
   });
   return renderCsv(CSV_HEADER, rows);
@@ -180,6 +252,8 @@ export function formatAuditReport(report: AuditReport, format: AuditFormat): str
       return csv(report);
     case 'markdown':
       return markdown(report);
+    case 'html':
+      return renderHtmlReport(report);
     default:
       return table(report);
   }

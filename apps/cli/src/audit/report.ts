@@ -2,6 +2,7 @@
 import type {
   AccountPolicy,
   Exposure,
+  Mode,
   RemediationPlan,
   RemediationStrategy,
 } from '@sg-guard/remediation-core';
@@ -20,6 +21,17 @@ export interface ExposedGroup {
   readonly unresolvedPrefixLists: readonly string[];
 }
 
+/**
+ * A group that is not exposed as far as could be seen, but references prefix lists on guarded
+ * ports whose entries could not be read: its exposure is unknown, which is not clean.
+ */
+export interface UnknownGroup {
+  readonly groupId: string;
+  readonly groupName?: string;
+  readonly vpcId?: string;
+  readonly unresolvedPrefixLists: readonly string[];
+}
+
 /** One account and region: scanned (`ok`) or not (`failed`, with why). */
 export interface RegionAudit {
   readonly region: string;
@@ -27,6 +39,15 @@ export interface RegionAudit {
   readonly error?: ErrorSummary;
   readonly groupsScanned: number;
   readonly exposedGroups: readonly ExposedGroup[];
+  /** Groups whose exposure is unknown (unreadable prefix lists); never in `exposedGroups`. */
+  readonly unknownGroups: readonly UnknownGroup[];
+}
+
+/** Why the StackSet does not protect an account (no member stack, so no remediator). */
+export interface Unprotected {
+  readonly reason: 'management-account' | 'excluded';
+  /** What it means and how to cover it, for people. */
+  readonly message: string;
 }
 
 /** One account: its mode from the organization's tags, and each region. */
@@ -38,6 +59,8 @@ export interface AccountAudit {
   readonly policyError?: ErrorSummary;
   /** Set when the account could not be entered (AssumeRole) or its regions not listed. */
   readonly error?: ErrorSummary;
+  /** Set when no member stack runs in the account: findings there are not fixed by a Lambda. */
+  readonly unprotected?: Unprotected;
   readonly regions: readonly RegionAudit[];
 }
 
@@ -52,6 +75,20 @@ export interface AuditSummary {
   readonly groupsScanned: number;
   readonly exposedGroups: number;
   readonly exposures: number;
+  /** Groups whose exposure is unknown (unreadable prefix lists). */
+  readonly unknownGroups: number;
+  /** Accounts the StackSet does not protect (the management account, excluded accounts). */
+  readonly unprotectedAccounts: number;
+}
+
+/** The settings an audit ran with and where they came from. */
+export interface AuditRunSettings {
+  readonly defaultMode: Mode;
+  readonly allowGroupExemptions: boolean;
+  /** The deployed config read; `null` when none was found and built-in defaults applied. */
+  readonly configFile: string | null;
+  /** Flags that overrode the config. */
+  readonly overrides: readonly string[];
 }
 
 /** The whole audit, grouped by account (sorted by id) and region (sorted by name). */
@@ -59,6 +96,8 @@ export interface AuditReport {
   readonly generatedAt: string;
   readonly ports: readonly number[];
   readonly strategy: RemediationStrategy;
+  /** Present when the audit ran from the command line (the deployed config and the flags). */
+  readonly settings?: AuditRunSettings;
   readonly accounts: readonly AccountAudit[];
   readonly summary: AuditSummary;
 }
@@ -75,14 +114,17 @@ export function summarize(accounts: readonly AccountAudit[]): AuditSummary {
     groupsScanned: regions.reduce((sum, region) => sum + region.groupsScanned, 0),
     exposedGroups: exposed.length,
     exposures: exposed.reduce((sum, group) => sum + group.exposures.length, 0),
+    unknownGroups: regions.reduce((sum, region) => sum + region.unknownGroups.length, 0),
+    unprotectedAccounts: accounts.filter((account) => account.unprotected !== undefined).length,
   };
 }
 
 /**
- * The exit code an audit earns: 2 with findings when `--fail-on-findings` asks for it, else 1
- * when any account or account-region could not be scanned, else 0.
+ * The exit code an audit earns: 2 with findings when `--fail-on-findings` asks for it (a group
+ * whose exposure is unknown counts: unknown is not clean), else 1 when any account or
+ * account-region could not be scanned, else 0.
  */
 export function auditExitCode(summary: AuditSummary, failOnFindings: boolean): number {
-  if (failOnFindings && summary.exposedGroups > 0) return 2;
+  if (failOnFindings && (summary.exposedGroups > 0 || summary.unknownGroups > 0)) return 2;
   return summary.failedAccounts > 0 || summary.failedAccountRegions > 0 ? 1 : 0;
 }

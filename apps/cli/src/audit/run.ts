@@ -19,6 +19,8 @@ import {
   type ExposedGroup,
   type RegionAudit,
   summarize,
+  type UnknownGroup,
+  type Unprotected,
 } from './report.js';
 
 /** An account to audit; the name, when known, comes from ListAccounts. */
@@ -54,6 +56,8 @@ export interface AuditSettings {
   /** Explicit regions; every enabled region of each account when absent. */
   readonly regions?: readonly string[];
   readonly now: () => Date;
+  /** Accounts without a member stack (the management account, excluded ones), and why. */
+  readonly unprotected?: ReadonlyMap<string, Unprotected>;
 }
 
 /** Progress after each account-region (total grows as accounts reveal their regions). */
@@ -64,18 +68,32 @@ export interface AuditProgress {
   readonly failed: number;
 }
 
-/** Assesses and plans each group of a region inventory; keeps the exposed ones. */
-export function exposedGroupsOf(
+/**
+ * Assesses and plans each group of a region inventory: the exposed ones, and those whose
+ * exposure is unknown because a prefix list on a guarded port could not be read.
+ */
+export function classifyGroups(
   inventory: RegionInventory,
   settings: Pick<AuditSettings, 'ports' | 'strategy' | 'allowGroupExemptions' | 'now'>,
-): ExposedGroup[] {
+): { exposed: ExposedGroup[]; unknown: UnknownGroup[] } {
   const now = settings.now();
-  return inventory.groups.flatMap((group): ExposedGroup[] => {
+  const unknown: UnknownGroup[] = [];
+  const exposed = inventory.groups.flatMap((group): ExposedGroup[] => {
     const assessment = assessGroup(group, {
       ports: settings.ports,
       prefixLists: inventory.prefixLists,
     });
-    if (assessment.verdict !== 'EXPOSED') return [];
+    if (assessment.verdict !== 'EXPOSED') {
+      if (assessment.unresolvedPrefixLists.length > 0) {
+        unknown.push({
+          groupId: group.groupId,
+          ...(group.groupName ? { groupName: group.groupName } : {}),
+          ...(group.vpcId ? { vpcId: group.vpcId } : {}),
+          unresolvedPrefixLists: assessment.unresolvedPrefixLists,
+        });
+      }
+      return [];
+    }
     const exemption = evaluateExemption(group.tags, {
       allowGroupExemptions: settings.allowGroupExemptions,
       now,
@@ -99,6 +117,7 @@ export function exposedGroupsOf(
       },
     ];
   });
+  return { exposed, unknown };
 }
 
 /**
@@ -137,7 +156,12 @@ export async function runAudit<S>(
       progress.done += failed.length;
       progress.failed += Math.max(failed.length, 1);
       report();
-      return { ...identity(target), ...(await policy), error: summary, regions: failed };
+      return {
+        ...identity(target, settings.unprotected),
+        ...(await policy),
+        error: summary,
+        regions: failed,
+      };
     }
     const audited = await Promise.all(
       regions.map((region) =>
@@ -154,7 +178,10 @@ export async function runAudit<S>(
     const known = await policy;
     const accountName = target.name ?? ('policy' in known ? known.policy.accountName : undefined);
     return {
-      ...identity({ ...target, ...(accountName ? { name: accountName } : {}) }),
+      ...identity(
+        { ...target, ...(accountName ? { name: accountName } : {}) },
+        settings.unprotected,
+      ),
       ...known,
       regions: audited,
     };
@@ -180,11 +207,13 @@ async function auditRegion<S>(
 ): Promise<RegionAudit> {
   try {
     const inventory = await environment.scan(session, region);
+    const { exposed, unknown } = classifyGroups(inventory, settings);
     return {
       region,
       status: 'ok',
       groupsScanned: inventory.groups.length,
-      exposedGroups: exposedGroupsOf(inventory, settings),
+      exposedGroups: exposed,
+      unknownGroups: unknown,
     };
   } catch (error) {
     return failedRegion(region, summarizeError(error));
@@ -192,9 +221,24 @@ async function auditRegion<S>(
 }
 
 function failedRegion(region: string, error: ErrorSummary): RegionAudit {
-  return { region, status: 'failed', error, groupsScanned: 0, exposedGroups: [] };
+  return {
+    region,
+    status: 'failed',
+    error,
+    groupsScanned: 0,
+    exposedGroups: [],
+    unknownGroups: [],
+  };
 }
 
-function identity(target: AuditTarget): Pick<AccountAudit, 'accountId' | 'accountName'> {
-  return { accountId: target.accountId, ...(target.name ? { accountName: target.name } : {}) };
+function identity(
+  target: AuditTarget,
+  unprotected?: ReadonlyMap<string, Unprotected>,
+): Pick<AccountAudit, 'accountId' | 'accountName' | 'unprotected'> {
+  const reason = unprotected?.get(target.accountId);
+  return {
+    accountId: target.accountId,
+    ...(target.name ? { accountName: target.name } : {}),
+    ...(reason ? { unprotected: reason } : {}),
+  };
 }

@@ -2,7 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { auditWithAws } from '../audit/aws-audit.js';
-import { AUDIT_FORMATS, formatAuditReport, summaryLine } from '../audit/format.js';
+import {
+  AUDIT_FORMATS,
+  failOnFindingsLine,
+  formatAuditReport,
+  settingsLine,
+  summaryLine,
+} from '../audit/format.js';
 import { auditExitCode } from '../audit/report.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
@@ -13,13 +19,14 @@ import {
   addPlanOptions,
   addScopeOptions,
   awsShape,
-  planShape,
+  configuredPlanShape,
+  deployedAuditOptions,
   scopeShape,
 } from './shared.js';
 
 const AuditOptions = z.object({
   ...awsShape,
-  ...planShape,
+  ...configuredPlanShape,
   ...scopeShape,
   format: z.enum(AUDIT_FORMATS).default('table'),
   output: z.string().min(1).optional(),
@@ -31,7 +38,19 @@ const EXIT_CODES = `
 Exit codes:
   0  every account-region was scanned (findings or not, unless --fail-on-findings)
   1  an error stopped the run, or some account or account-region could not be scanned
-  2  --fail-on-findings and at least one exposed group (takes precedence over 1)`;
+  2  --fail-on-findings and at least one exposed group, or a group whose exposure is unknown
+     (a prefix list that could not be read); takes precedence over 1
+
+Settings: the default mode, ports, strategy and allowGroupExemptions come from the deployed
+sg-guard.config.json (--config <file>; default: the repository's root one), as the Lambdas
+use them; each flag given overrides its field. Without a config: built-in defaults.
+
+Examples:
+  sg-guard audit                                          # the caller's account, every enabled region
+  sg-guard audit --org --regions eu-west-1,us-east-1
+  sg-guard audit --org --format html --output report.html # the posture report
+  sg-guard audit --org --format csv --output audit.csv
+  sg-guard audit --org --fail-on-findings                 # CI gate: exit 2 on findings`;
 
 /** `sg-guard audit`: every exposure in the chosen accounts and regions, with its plan. */
 export function auditCommand(io: CliIo): Command {
@@ -43,7 +62,7 @@ export function auditCommand(io: CliIo): Command {
         'Changes nothing.',
     );
   addScopeOptions(command);
-  addPlanOptions(command);
+  addPlanOptions(command, true);
   addAwsOptions(command);
   return command
     .addOption(
@@ -57,18 +76,23 @@ export function auditCommand(io: CliIo): Command {
       action(io, async (raw: Record<string, unknown>) => {
         const options = parseOptions(AuditOptions, raw);
         const format = options.json ? 'json' : options.format;
+        const { audit } = deployedAuditOptions(options);
         const progress = progressLine(io.stderr, format !== 'json');
-        const { report } = await auditWithAws(options, (p) => progress.update(p)).finally(() =>
+        const { report } = await auditWithAws(audit, (p) => progress.update(p)).finally(() =>
           progress.done(),
         );
         const text = formatAuditReport(report, format);
         if (options.output) {
           await writeFile(options.output, text);
-          io.stdout.write(`${summaryLine(report)}\nReport written to ${options.output}\n`);
+          io.stdout.write(
+            `${summaryLine(report)}\n${settingsLine(report)}\nReport written to ${options.output}\n`,
+          );
         } else {
           io.stdout.write(text);
         }
-        return auditExitCode(report.summary, options.failOnFindings);
+        const code = auditExitCode(report.summary, options.failOnFindings);
+        if (code === 2) io.stderr.write(`${failOnFindingsLine(report)}\n`);
+        return code;
       }),
     );
 }

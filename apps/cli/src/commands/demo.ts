@@ -8,6 +8,7 @@ import { action } from './shared.js';
 
 const DemoOptions = z.object({
   json: z.boolean().default(false),
+  records: z.string().min(1).optional(),
   lambdaLogs: z.boolean().default(false),
 });
 
@@ -28,6 +29,10 @@ export function demoCommand(io: CliIo): Command {
     )
     .option('--json', 'print a machine-readable summary instead of the narrative')
     .option('--lambda-logs', "show the remediator's own JSON log lines")
+    .option(
+      '--records <file>',
+      "write the central inbox's records here (JSON Lines; default: a new file in the temp directory)",
+    )
     .addHelpText(
       'after',
       '\nNeeds moto_server (pip install "moto[server]", or bash scripts/ensure-python-tools.sh).\nExit codes: 0 done, 1 the emulator is missing or a step failed',
@@ -36,6 +41,7 @@ export function demoCommand(io: CliIo): Command {
       action(io, async (raw: Record<string, unknown>) => {
         const options = parseOptions(DemoOptions, raw);
         const started = Date.now();
+        const runOptions = options.records ? { recordsFile: options.records } : {};
         // The in-process Lambda's Powertools reads its settings from the environment at cold
         // start; its JSON lines would drown the narrative, so they are off unless asked for.
         const saved = Object.fromEntries(Object.keys(QUIET_LAMBDA).map((k) => [k, process.env[k]]));
@@ -43,11 +49,11 @@ export function demoCommand(io: CliIo): Command {
         try {
           if (options.json) {
             const reporter = jsonReporter();
-            await runDemo(io, reporter);
+            await runDemo(io, reporter, runOptions);
             io.stdout.write(`${JSON.stringify(reporter.summary(Date.now() - started), null, 2)}\n`);
           } else {
             const reporter = textReporter(io.stdout);
-            await runDemo(io, reporter);
+            await runDemo(io, reporter, runOptions);
             reporter.finished(Date.now() - started);
           }
         } finally {

@@ -19,13 +19,14 @@ import {
   addPlanOptions,
   addScopeOptions,
   awsShape,
-  planShape,
+  configuredPlanShape,
+  deployedAuditOptions,
   scopeShape,
 } from './shared.js';
 
 const FixOptions = z.object({
   ...awsShape,
-  ...planShape,
+  ...configuredPlanShape,
   ...scopeShape,
   yes: z.boolean().default(false),
   dryRun: z.boolean().default(false),
@@ -51,7 +52,7 @@ export function fixCommand(io: CliIo): Command {
         'Every decision is written as a remediation record (JSON Lines) that `undo` reverses.',
     );
   addScopeOptions(command);
-  addPlanOptions(command);
+  addPlanOptions(command, true);
   addAwsOptions(command);
   return command
     .option('--yes', 'apply without asking')
@@ -70,6 +71,14 @@ export function fixCommand(io: CliIo): Command {
       `
 Without --yes, fix asks on the terminal; with no terminal it refuses (exit 1).
 
+The default mode, ports, strategy and allowGroupExemptions come from the deployed
+sg-guard.config.json (--config <file>; default: the repository's root one), so fix does what
+the Lambdas would (a notify rollout changes nothing); each flag given overrides its field.
+
+Examples:
+  sg-guard fix --org --regions eu-west-1 --dry-run
+  sg-guard fix --accounts 111122223333 --default-mode enforce --yes --records fixes.jsonl
+
 Exit codes:
   0  every exposed group was handled (or, with --dry-run, every account-region was scanned)
   1  an error, an account or account-region that could not be scanned, or a group that could
@@ -78,8 +87,9 @@ Exit codes:
     .action(
       action(io, async (raw: Record<string, unknown>) => {
         const options = parseOptions(FixOptions, raw);
+        const { audit, settings } = deployedAuditOptions(options);
         const progress = progressLine(io.stderr, !options.json);
-        const { report, session } = await auditWithAws(options, (p) => progress.update(p)).finally(
+        const { report, session } = await auditWithAws(audit, (p) => progress.update(p)).finally(
           () => progress.done(),
         );
         const planned = report.summary.exposedGroups;
@@ -120,9 +130,9 @@ Exit codes:
             actor: caller.arn,
           },
           {
-            ports: options.ports,
-            strategy: options.strategy,
-            allowGroupExemptions: options.allowGroupExemptions,
+            ports: settings.ports,
+            strategy: settings.strategy,
+            allowGroupExemptions: settings.allowGroupExemptions,
             concurrency: options.concurrency,
           },
         );

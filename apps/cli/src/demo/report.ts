@@ -88,6 +88,13 @@ export function textReporter(out: OutputStream): DemoReporter & { finished(ms: n
         );
       });
     },
+    recordsWritten(file, records) {
+      heading(`Records: ${records.length} remediation record(s) from the central queue`);
+      out.write(
+        `Written to ${file} (JSON Lines, as \`sg-guard undo --records <file>\` reads them; ` +
+          'the emulator holding their groups stops with the demo)\n',
+      );
+    },
     finished(ms) {
       out.write(`\nDone in ${(ms / 1000).toFixed(1)} s; emulator stopped.\n`);
     },
@@ -103,6 +110,10 @@ export interface DemoSummary {
   readonly after?: AuditSummary;
   readonly invocations: DemoInvocation[];
   readonly inbox: { subject: string; delivered: boolean }[];
+  /** The JSON Lines file the records were written to. */
+  readonly recordsFile?: string;
+  /** The records the central queue received, in order. */
+  readonly records: readonly Record<string, unknown>[];
 }
 
 /** Collects the summary; prints nothing until asked. */
@@ -112,6 +123,7 @@ export function jsonReporter(): DemoReporter & { summary(durationMs: number): De
   const audits: { before?: AuditReport; after?: AuditReport } = {};
   const invocations: DemoInvocation[] = [];
   let mails: readonly DemoMail[] = [];
+  let written: { file?: string; records: readonly Record<string, unknown>[] } = { records: [] };
   return {
     emulatorStarted() {},
     estateBuilt(estate) {
@@ -127,6 +139,9 @@ export function jsonReporter(): DemoReporter & { summary(durationMs: number): De
     inbox(received) {
       mails = received;
     },
+    recordsWritten(file, records) {
+      written = { file, records };
+    },
     summary: (durationMs) => ({
       durationMs,
       accounts,
@@ -135,6 +150,8 @@ export function jsonReporter(): DemoReporter & { summary(durationMs: number): De
       ...(audits.after ? { after: audits.after.summary } : {}),
       invocations,
       inbox: mails.map((mail) => ({ subject: mail.subject, delivered: mail.delivered })),
+      ...(written.file ? { recordsFile: written.file } : {}),
+      records: written.records,
     }),
   };
 }

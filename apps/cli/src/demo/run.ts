@@ -3,6 +3,9 @@
  * real event shapes, the central inbox, audit again, emulator stopped. Gathers what happened for
  * a reporter; prints nothing itself.
  */
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   buildEstate,
   describeInboundRuleDetails,
@@ -67,6 +70,21 @@ export interface DemoReporter {
   audited(when: 'before' | 'after', report: AuditReport): void;
   invoked(invocation: DemoInvocation): void;
   inbox(mails: readonly DemoMail[]): void;
+  /** The records the central queue received, written as JSON Lines to `file`. */
+  recordsWritten(file: string, records: readonly Record<string, unknown>[]): void;
+}
+
+/** Where and how the demo runs. */
+export interface DemoRunOptions {
+  /** JSON Lines file for the inbox's records. @default a new file in the OS temp directory */
+  readonly recordsFile?: string;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** `<tmp>/sg-guard-demo-records-<time>.jsonl`: out of the working tree, new per run. */
+export function defaultDemoRecordsFile(now: Date): string {
+  return join(tmpdir(), `sg-guard-demo-records-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`);
 }
 
 const ORG_READER_ROLE = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/sg-guard-org-reader`;
@@ -98,7 +116,11 @@ async function start(): Promise<MotoServer> {
  *
  * @throws CliError `EMULATOR_UNAVAILABLE` (with the install hint) when `moto_server` is missing.
  */
-export async function runDemo(io: CliIo, reporter: DemoReporter): Promise<void> {
+export async function runDemo(
+  io: CliIo,
+  reporter: DemoReporter,
+  options: DemoRunOptions = {},
+): Promise<void> {
   const moto = await start();
   const removeHook = io.onInterrupt(() => moto.stop());
   try {
@@ -175,7 +197,8 @@ export async function runDemo(io: CliIo, reporter: DemoReporter): Promise<void> 
       reporter.invoked({ ...first.invocation, outcome: outcomeOf(summary.outcomes), repeat: true });
     }
 
-    const delivered = new Set((await estate.inbox.readNotices()).map((notice) => notice.messageId));
+    const notices = await estate.inbox.readNotices();
+    const delivered = new Set(notices.map((notice) => notice.messageId));
     reporter.inbox(
       lambdas.sentMails().map((mail) => ({
         subject: mail.subject,
@@ -183,6 +206,12 @@ export async function runDemo(io: CliIo, reporter: DemoReporter): Promise<void> 
         delivered: delivered.has(mail.messageId),
       })),
     );
+    // The records as the central team's queue received them: what `sg-guard undo` reads.
+    const records = notices.flatMap((notice) => (notice.record ? [notice.record] : []));
+    const file =
+      options.recordsFile ?? defaultDemoRecordsFile((options.now ?? (() => new Date()))());
+    await writeFile(file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    reporter.recordsWritten(file, records);
     reporter.audited('after', await audit());
   } finally {
     removeHook();

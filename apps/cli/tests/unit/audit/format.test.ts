@@ -81,6 +81,7 @@ describe('formatAuditReport', () => {
   it('prints the summary, the accounts table, the findings and the problems as a table', async () => {
     expect(formatAuditReport(await sampleReport(), 'table')).toMatchInlineSnapshot(`
       "Scanned 4 account-region(s) in 2 account(s): 3 group(s), 2 exposed (2 exposure(s)) on port(s) 22; 1 failure(s)
+      Settings: port(s) 22, strategy narrow
 
       ACCOUNT              MODE                  REGION     STATUS  GROUPS  EXPOSED
       111111111111 (prod)  notify (account tag)  eu-west-1  ok      2       2
@@ -119,6 +120,8 @@ describe('formatAuditReport', () => {
       "# sg-guard audit
 
       Scanned 4 account-region(s) in 2 account(s): 3 group(s), 2 exposed (2 exposure(s)) on port(s) 22; 1 failure(s). Generated 2026-11-27T10:00:00.000Z.
+
+      Settings: port(s) 22, strategy narrow.
 
       ## Accounts and regions
 
@@ -160,6 +163,8 @@ describe('formatAuditReport', () => {
       groupsScanned: 3,
       exposedGroups: 2,
       exposures: 2,
+      unknownGroups: 0,
+      unprotectedAccounts: 0,
     });
   });
 });

@@ -104,6 +104,8 @@ describe('runAudit', () => {
       groupsScanned: 3,
       exposedGroups: 2,
       exposures: 2,
+      unknownGroups: 0,
+      unprotectedAccounts: 0,
     });
     expect(
       report.accounts[1]?.regions[0]?.exposedGroups[0]?.plan.revoke.map((r) => r.ruleId),
