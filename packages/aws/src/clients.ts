@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -63,3 +64,7 @@ export const createS3Client = (
     ...config(settings),
     ...(settings.forcePathStyle ? { forcePathStyle: true } : {}),
   });
+
+/** A Security Hub client with standard retries, in the region whose hub receives the findings. */
+export const createSecurityHubClient = (settings: ClientSettings = {}): SecurityHubClient =>
+  new SecurityHubClient(config(settings));

@@ -20,6 +20,8 @@ export type AwsAdapterErrorCode =
   | 'MODE_MAP_UNREADABLE'
   /** A mode-map object that is not a valid entry (hand-edited, or another schema). */
   | 'INVALID_MODE_MAP_ENTRY'
+  /** Security Hub answered BatchImportFindings but refused some findings (`FailedCount > 0`). */
+  | 'SECURITY_HUB_REJECTED'
   /** Any other AWS failure (5xx after retries, validation, network). */
   | 'AWS_ERROR';
 
@@ -250,5 +252,40 @@ export class InvalidModeMapEntryError extends AwsAdapterError {
       options,
     );
     this.name = 'InvalidModeMapEntryError';
+  }
+}
+
+/** One finding Security Hub refused, as BatchImportFindings reports it. */
+export interface RejectedFinding {
+  readonly id: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+/**
+ * Security Hub refused findings of a BatchImportFindings call (`FailedCount > 0`): names each
+ * refused id with its reason (`InvalidInput`, `InvalidAccess` when Security Hub is not enabled,
+ * …). The findings not listed were imported.
+ */
+export class SecurityHubRejectedError extends AwsAdapterError {
+  override readonly code = 'SECURITY_HUB_REJECTED' as const;
+
+  constructor(
+    /** The refused findings (all of them; the message names the first few). */
+    readonly rejected: readonly RejectedFinding[],
+    /** Findings Security Hub imported in the same report. */
+    readonly imported: number,
+    options?: ErrorOptions,
+  ) {
+    const shown = rejected.slice(0, 5).map((f) => `${f.id} (${f.errorCode}: ${f.errorMessage})`);
+    const more =
+      rejected.length > shown.length ? `, and ${rejected.length - shown.length} more` : '';
+    super(
+      'SECURITY_HUB_REJECTED',
+      `securityhub:BatchImportFindings refused ${rejected.length} finding(s): ${shown.join('; ')}${more}`,
+      rejected[0]?.errorCode,
+      options,
+    );
+    this.name = 'SecurityHubRejectedError';
   }
 }

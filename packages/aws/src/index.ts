@@ -14,4 +14,5 @@ export * from './mode-map-reader.js';
 export * from './mode-map-writer.js';
 export * from './org-policy.js';
 export * from './organization-directory.js';
+export * from './security-hub-reporter.js';
 export * from './sns-publisher.js';

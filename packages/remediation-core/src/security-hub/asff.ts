@@ -60,12 +60,16 @@ export interface AsffIpPermission {
   }[];
 }
 
+/** `Resource.Partition`: Security Hub names only these partitions as ARNs do. */
+export type AsffPartition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
 /** `Resources[0]`: the security group. */
 export interface AsffSecurityGroupResource {
   readonly Type: 'AwsEc2SecurityGroup';
   /** The group's ARN. */
   readonly Id: string;
-  readonly Partition: AwsPartition;
+  /** Absent in the ISO partitions, which Security Hub spells differently from their ARNs. */
+  readonly Partition?: AsffPartition;
   readonly Region: string;
   readonly Details: {
     readonly AwsEc2SecurityGroup: {

@@ -14,6 +14,7 @@ import {
   ASFF_SCHEMA_VERSION,
   type AsffComplianceStatus,
   type AsffIpPermission,
+  type AsffPartition,
   type AsffSecurityGroupResource,
   type AsffSeverityLabel,
   type AsffWorkflowStatus,
@@ -312,6 +313,16 @@ function ruleIds(rules: readonly RecordedRule[]): string | undefined {
   return ids.length > 0 ? ids.join(',') : undefined;
 }
 
+const ASFF_PARTITIONS: ReadonlySet<string> = new Set<AsffPartition>([
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+]);
+
+function asffPartition(partition: string): { Partition?: AsffPartition } {
+  return ASFF_PARTITIONS.has(partition) ? { Partition: partition as AsffPartition } : {};
+}
+
 function resource(
   where: AccountRegion,
   group: Pick<GroupSnapshot, 'groupId' | 'groupName' | 'vpcId'> & { readonly ownerId: string },
@@ -320,7 +331,7 @@ function resource(
   return {
     Type: 'AwsEc2SecurityGroup',
     Id: securityGroupArn(where, group.groupId),
-    Partition: partitionOfRegion(where.region),
+    ...asffPartition(partitionOfRegion(where.region)),
     Region: where.region,
     Details: {
       AwsEc2SecurityGroup: {

@@ -254,6 +254,16 @@ describe('buildSecurityHubFinding', () => {
     });
   });
 
+  it('leaves Resource.Partition out in an ISO partition, which Security Hub names differently', () => {
+    // Act
+    const finding = findingOf('would-remediate', { region: 'us-iso-east-1' });
+
+    // Assess
+    expect(finding.ProductArn).toMatch(/^arn:aws-iso:securityhub:us-iso-east-1:/);
+    expect(finding.Resources[0].Id).toMatch(/^arn:aws-iso:ec2:us-iso-east-1:/);
+    expect(finding.Resources[0]).not.toHaveProperty('Partition');
+  });
+
   it('dates the first observation from the change that opened the group, never after the decision', () => {
     // Act
     const opened = findingOf('remediated', {
