@@ -27,3 +27,4 @@ export * from './rules/normalize.js';
 export * from './rules/permission.js';
 export * from './security-hub/index.js';
 export * from './text/sanitize.js';
+export * from './events/identifiers.js';

@@ -1,76 +1,168 @@
 import { readFile } from 'node:fs/promises';
-import { parseRecordLines } from '@sg-guard/remediation-core';
+import { createDynamoDbClient, DynamoDbLedger } from '@sg-guard/aws';
+import {
+  ACCOUNT_ID_PATTERN,
+  parseRecordLines,
+  type RemediationLedger,
+  type RemediationRecord,
+  SECURITY_GROUP_ID_PATTERN,
+} from '@sg-guard/remediation-core';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AwsSession } from '../aws/session.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { readAll } from '../explain/read.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
-import { renderUndoResults, undoRecords } from '../undo/undo.js';
+import { confirmUndo } from '../undo/confirm.js';
+import { recordFromLedger } from '../undo/from-ledger.js';
+import { renderUndoResults, undoExitCode, undoRecords } from '../undo/undo.js';
 import { action, addAwsOptions, awsShape } from './shared.js';
 
-const UndoOptions = z.object({
-  ...awsShape,
-  records: z.string().min(1, 'name a JSON Lines file, or - for stdin'),
-  dryRun: z.boolean().default(false),
-  json: z.boolean().default(false),
-});
+const UndoOptions = z
+  .object({
+    ...awsShape,
+    records: z.string().min(1, 'name a JSON Lines file, or - for stdin').optional(),
+    fromLedger: z.boolean().default(false),
+    group: z.string().regex(SECURITY_GROUP_ID_PATTERN, 'not a security group id').optional(),
+    record: z
+      .string()
+      .regex(/^\S{1,200}$/, 'not a record id')
+      .optional(),
+    account: z.string().regex(ACCOUNT_ID_PATTERN, 'an account id is 12 digits').optional(),
+    yes: z.boolean().default(false),
+    force: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+    json: z.boolean().default(false),
+  })
+  .superRefine((options, context) => {
+    const issue = (message: string) => context.addIssue({ code: 'custom', message });
+    if (options.fromLedger) {
+      if (options.records !== undefined) issue('--records and --from-ledger exclude each other');
+      for (const [name, value] of [
+        ['--group', options.group],
+        ['--account', options.account],
+        ['--region', options.region],
+      ] as const) {
+        if (value === undefined) issue(`--from-ledger needs ${name}`);
+      }
+    } else {
+      if (options.records === undefined) issue('name --records <file|-> or --from-ledger');
+      if (options.group !== undefined || options.record !== undefined) {
+        issue('--group and --record go with --from-ledger');
+      }
+    }
+  });
 
-/** `sg-guard undo --records <file|->`: reverse remediation records, newest first. */
+/** `sg-guard undo`: reverse remediation records the ledger confirms, newest first. */
 export function undoCommand(io: CliIo): Command {
   const command = new Command('undo')
-    .summary('reverse remediation records (newest first)')
+    .summary('reverse remediation records the ledger confirms (newest first)')
     .description(
       'Reads remediation records (JSON Lines, as `fix --records` writes them or as the central ' +
-        'topic delivers them) and reverses each, newest first: re-authorizes what it revoked, ' +
-        'then revokes what it authorized. Each group is re-read first; what is already in place ' +
-        "or already gone is skipped and reported. Works in the record's account (assuming " +
+        'topic delivers them), or one record straight from the ledger (--from-ledger), and ' +
+        'reverses each, newest first: re-authorizes what it revoked, then revokes what sg-guard ' +
+        'authorized (only rules it created). Each record is first checked against the ledger ' +
+        'entry in its own account-region (the sg-guard-ledger table) and refused unless it ' +
+        'matches; --force acts anyway and says so. What each group will re-open to the world is ' +
+        "shown and confirmed before anything changes. Works in the record's account (assuming " +
         "--role-name when it is not the caller's) and region.",
     )
-    .requiredOption('--records <file>', 'the records file, or - for stdin');
+    .option('--records <file>', 'the records file, or - for stdin')
+    .option(
+      '--from-ledger',
+      'undo a record read from the ledger (with --group, --account, --region)',
+    )
+    .option('--group <id>', 'with --from-ledger: the security group')
+    .option('--record <id>', 'with --from-ledger: this record (default: the newest published)')
+    .option('--account <id>', "with --from-ledger: the ledger's account");
   addAwsOptions(command);
   return command
+    .option('--yes', 'apply without asking')
+    .option('--force', 'act on records the ledger does not confirm (printed loudly)')
     .option('--dry-run', 'show what would be done; change nothing')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every record reversed (or nothing to do), 1 an error or a record that could not be reversed',
+      '\nExit codes: 0 every record reversed (or nothing to do), 1 an error, or a record refused, not confirmed or not reversed',
     )
     .action(
       action(io, async (raw: Record<string, unknown>) => {
         const options = parseOptions(UndoOptions, raw);
-        const text = await readRecordsText(options.records, io);
-        let records: ReturnType<typeof parseRecordLines>;
-        try {
-          records = parseRecordLines(text);
-        } catch (error) {
-          throw new InputError(options.records, (error as Error).message, { cause: error });
-        }
         const session = new AwsSession({
           roleName: options.roleName,
           ...(options.region ? { region: options.region } : {}),
           ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
         });
+        const ledgers = new Map<string, Promise<RemediationLedger>>();
+        const ledgerFor = (accountId: string, region: string): Promise<RemediationLedger> => {
+          const key = `${accountId}/${region}`;
+          let ledger = ledgers.get(key);
+          if (!ledger) {
+            ledger = (async () => {
+              const account = await session.account(accountId);
+              return new DynamoDbLedger({
+                dynamodb: createDynamoDbClient(session.settings(region, account)),
+              });
+            })();
+            ledgers.set(key, ledger);
+          }
+          return ledger;
+        };
+        const records = options.fromLedger
+          ? [await ledgerRecord(options, ledgerFor)]
+          : await fileRecords(options.records ?? '-', io);
         const results = await undoRecords(
           records,
-          async (accountId, region) => session.gateway(await session.account(accountId), region),
-          { dryRun: options.dryRun },
+          {
+            gatewayFor: async (accountId, region) =>
+              session.gateway(await session.account(accountId), region),
+            ledgerFor,
+            confirm: (preview) => confirmUndo(io, preview, options.yes),
+          },
+          { dryRun: options.dryRun, force: options.force },
         );
+        const forced = results.filter(
+          (r) => r.verification?.status === 'unverified' && r.verification.forced,
+        );
+        for (const r of forced) {
+          if (r.verification?.status !== 'unverified') continue;
+          io.stderr.write(
+            `sg-guard: WARNING: --force: record ${r.recordId} (${r.groupId}) NOT VERIFIED: ${r.verification.reason}\n`,
+          );
+        }
         io.stdout.write(
           options.json
-            ? `${JSON.stringify({ dryRun: options.dryRun, results }, null, 2)}\n`
+            ? `${JSON.stringify({ dryRun: options.dryRun, force: options.force, results }, null, 2)}\n`
             : renderUndoResults(results, options.dryRun),
         );
-        return results.some((r) => r.status === 'failed') ? 1 : 0;
+        return undoExitCode(results);
       }),
     );
 }
 
-async function readRecordsText(file: string, io: CliIo): Promise<string> {
+async function ledgerRecord(
+  options: z.output<typeof UndoOptions>,
+  ledgerFor: (accountId: string, region: string) => Promise<RemediationLedger>,
+): Promise<RemediationRecord> {
+  const { group, account, region } = options;
+  if (group === undefined || account === undefined || region === undefined) {
+    throw new UsageError('--from-ledger needs --group, --account and --region');
+  }
+  const where = { groupId: group, accountId: account, region };
+  return recordFromLedger(await ledgerFor(account, region), where, options.record);
+}
+
+async function fileRecords(file: string, io: CliIo): Promise<RemediationRecord[]> {
+  let text: string;
   try {
-    return file === '-' ? await readAll(io.stdin) : await readFile(file, 'utf8');
+    text = file === '-' ? await readAll(io.stdin) : await readFile(file, 'utf8');
   } catch (error) {
     throw new InputError(file, `cannot read: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return parseRecordLines(text);
+  } catch (error) {
+    throw new InputError(file, (error as Error).message, { cause: error });
   }
 }

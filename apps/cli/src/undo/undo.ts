@@ -1,32 +1,54 @@
 /**
- * Reverses remediation records, newest first: re-authorizes what a record revoked, then revokes
- * what it authorized, after re-reading the group so that what is already in place (or already
- * gone) is skipped and reported, not redone.
+ * Reverses remediation records, newest first. The CLI loads and verifies; the core's `planUndo`
+ * decides; this module applies and reports. Every record is checked against the ledger of its
+ * account-region first and refused when the ledger does not hold the same record (unless forced).
+ * Before anything changes, what each group will re-open to the world is shown and confirmed.
  */
 import {
   describeRule,
-  type InboundRule,
+  type PlannedUndo,
+  planUndo,
   type RecordedRule,
   type RemediationRecord,
   type RuleToAuthorize,
   type SecurityGroupGateway,
-  sameAccess,
-  undoPlan,
+  type UndoLeftAloneReason,
 } from '@sg-guard/remediation-core';
 import { type ErrorSummary, summarizeError } from '../handle-error.js';
+import { type LedgerFor, type Verification, verifyRecord } from './verify.js';
 
 /** One rule of an undo and what became of it. */
-export interface UndoStep {
+export interface UndoStepResult {
   readonly action: 'authorize' | 'revoke';
+  /** For a revoke, with the id it is (or would be) revoked by. */
   readonly rule: RecordedRule;
   /**
-   * For a revoke of a rule the record holds without an id: the id of the rule in the group that
-   * grants the same access, which is what gets revoked.
+   * `done`, `would` (dry run), skipped because the group already is as the undo wants it, or
+   * left alone because sg-guard did not create the rule (or its owner changed it since).
    */
-  readonly matchedRuleId?: string;
-  /** `done`, `would` (dry run), or skipped because the group already is as the undo wants it. */
-  readonly result: 'done' | 'would' | 'already-in-place' | 'already-gone';
+  readonly result: 'done' | 'would' | 'already-in-place' | 'already-gone' | 'left-alone';
+  /** For `left-alone`: why. */
+  readonly why?: UndoLeftAloneReason;
+  /** For an authorization: it opens the group to the internet again. */
+  readonly reopensToWorld?: boolean;
 }
+
+/** What undoing one record did. */
+export type UndoStatus =
+  /** Every step was applied. */
+  | 'undone'
+  /** Dry run: the steps would be applied. */
+  | 'would-undo'
+  /** Every step was skipped: the group already is as the undo wants it. */
+  | 'already-undone'
+  /** The record changed nothing (`would-remediate`, `exempted`). */
+  | 'nothing-to-undo'
+  /** Not verified against the ledger (and not forced): nothing changed for it. */
+  | 'refused'
+  /** The confirmation was answered no: nothing changed for it. */
+  | 'declined'
+  /** An AWS call failed; see `error`. */
+  | 'failed';
 
 /** What undoing one record did. */
 export interface UndoResult {
@@ -37,17 +59,52 @@ export interface UndoResult {
   readonly region: string;
   readonly groupId: string;
   readonly groupName?: string;
-  /**
-   * `undone` (or would be, in a dry run), `already-undone` (every step was skipped),
-   * `nothing-to-undo` (the record changed nothing), `failed` (see `error`).
-   */
-  readonly status: 'undone' | 'already-undone' | 'nothing-to-undo' | 'failed';
-  readonly steps: readonly UndoStep[];
+  readonly status: UndoStatus;
+  /** Absent for records with nothing to undo (no ledger read is needed for them). */
+  readonly verification?: Verification & { readonly forced?: boolean };
+  readonly steps: readonly UndoStepResult[];
   readonly error?: ErrorSummary;
 }
 
 /** Gateways per account and region (entering the account as audit does). */
 export type GatewayFor = (accountId: string, region: string) => Promise<SecurityGroupGateway>;
+
+/** What {@link undoRecords} needs from outside. */
+export interface UndoDependencies {
+  readonly gatewayFor: GatewayFor;
+  readonly ledgerFor: LedgerFor;
+  /**
+   * Asked once, before anything changes, with the preview of what will be re-opened; `false`
+   * leaves everything as it is. Not asked in a dry run or when nothing would change.
+   */
+  readonly confirm: (preview: UndoPreview) => Promise<boolean>;
+}
+
+/** Options of {@link undoRecords}. */
+export interface UndoOptions {
+  readonly dryRun: boolean;
+  /** Act on records the ledger does not confirm (said loudly in the results). */
+  readonly force: boolean;
+}
+
+/** One group's part of the confirmation. */
+export interface GroupPreview {
+  readonly accountId: string;
+  readonly region: string;
+  readonly groupId: string;
+  readonly groupName?: string;
+  /** Rules the undo re-opens to the world in this group. */
+  readonly reopened: readonly RuleToAuthorize[];
+  /** Steps to apply in this group (authorizations and revocations). */
+  readonly changes: number;
+  /** Records of this group acted on without verification (`--force`), with why. */
+  readonly unverified: readonly { readonly recordId: string; readonly reason: string }[];
+}
+
+/** What the confirmation shows: per group, what will be re-opened to the world. */
+export interface UndoPreview {
+  readonly groups: readonly GroupPreview[];
+}
 
 /** Newest first by `time`; among equal times, later in the file first. */
 export function newestFirst(records: readonly RemediationRecord[]): RemediationRecord[] {
@@ -57,152 +114,265 @@ export function newestFirst(records: readonly RemediationRecord[]): RemediationR
     .map(({ record }) => record);
 }
 
+/** A record cleared to act on, with the plan against the group as read for the preview. */
+interface Cleared {
+  readonly record: RemediationRecord;
+  readonly verification: Verification;
+  readonly plan: PlannedUndo;
+}
+
+const baseOf = (record: RemediationRecord) => ({
+  recordId: record.recordId,
+  time: record.time,
+  action: record.action,
+  accountId: record.accountId,
+  region: record.region,
+  groupId: record.groupId,
+  ...(record.groupName ? { groupName: record.groupName } : {}),
+});
+
+const withForce = (verification: Verification, force: boolean) =>
+  verification.status === 'unverified' && force ? { ...verification, forced: true } : verification;
+
 /**
- * Undoes the records one by one, newest first (a later record of the same group is reversed
- * before an earlier one). A record that fails is reported and the rest go on.
+ * Undoes the records, newest first (a later record of the same group is reversed before an
+ * earlier one):
+ * 1. a record whose `planUndo` is empty has nothing to undo;
+ * 2. every other record is verified against its ledger entry and refused when it does not match
+ *    (acted on anyway with `force`, and marked so);
+ * 3. its group is read and planned, and what each group will re-open is confirmed once;
+ * 4. each record is applied against a fresh read of its group: re-authorize, then revoke.
+ *
+ * A record that fails or is refused is reported and the rest go on.
  */
 export async function undoRecords(
   records: readonly RemediationRecord[],
-  gatewayFor: GatewayFor,
-  options: { readonly dryRun: boolean },
+  dependencies: UndoDependencies,
+  options: UndoOptions,
 ): Promise<UndoResult[]> {
-  const results: UndoResult[] = [];
-  for (const record of newestFirst(records)) {
-    results.push(await undoRecord(record, gatewayFor, options));
-  }
-  return results;
-}
-
-async function undoRecord(
-  record: RemediationRecord,
-  gatewayFor: GatewayFor,
-  options: { readonly dryRun: boolean },
-): Promise<UndoResult> {
-  const base = {
-    recordId: record.recordId,
-    time: record.time,
-    action: record.action,
-    accountId: record.accountId,
-    region: record.region,
-    groupId: record.groupId,
-    ...(record.groupName ? { groupName: record.groupName } : {}),
-  };
-  const plan = undoPlan(record);
-  const unidentified = unidentifiedAuthorizations(record);
-  if (plan.authorize.length === 0 && plan.revoke.length === 0 && unidentified.length === 0) {
-    return { ...base, status: 'nothing-to-undo', steps: [] };
-  }
-  try {
-    const gateway = await gatewayFor(record.accountId, record.region);
-    const group = await gateway.loadGroup({ groupId: record.groupId });
-    if (!group) {
-      return {
+  const results = new Map<RemediationRecord, UndoResult>();
+  const cleared: Cleared[] = [];
+  const ordered = newestFirst(records);
+  for (const record of ordered) {
+    const base = baseOf(record);
+    const blind = planUndo(record);
+    if (blind.authorize.length + blind.revoke.length === 0) {
+      results.set(record, { ...base, status: 'nothing-to-undo', steps: [] });
+      continue;
+    }
+    const verification = await verifyRecord(record, dependencies.ledgerFor);
+    if (verification.status === 'unverified' && !options.force) {
+      results.set(record, { ...base, status: 'refused', verification, steps: [] });
+      continue;
+    }
+    try {
+      const gateway = await dependencies.gatewayFor(record.accountId, record.region);
+      const group = await gateway.loadGroup({ groupId: record.groupId });
+      if (!group) {
+        results.set(record, groupGone(record, withForce(verification, options.force)));
+        continue;
+      }
+      cleared.push({ record, verification, plan: planUndo(record, group.rules) });
+    } catch (error) {
+      results.set(record, {
         ...base,
         status: 'failed',
+        verification: withForce(verification, options.force),
         steps: [],
-        error: {
-          code: 'GROUP_NOT_FOUND',
-          message: `security group ${record.groupId} no longer exists`,
-        },
-      };
-    }
-    const steps = stepsFor(
-      plan.authorize,
-      [...plan.revoke, ...unidentified],
-      group.rules,
-      options.dryRun,
-    );
-    if (!options.dryRun) {
-      // Authorize first, so the group never lacks access it had while the undo runs.
-      const toAuthorize = steps.filter((s) => s.action === 'authorize' && s.result === 'done');
-      await gateway.authorize(
-        record.groupId,
-        toAuthorize.map((s) => withoutId(s.rule)),
-      );
-      const toRevoke = steps.flatMap((s) => {
-        const id = s.matchedRuleId ?? s.rule.ruleId;
-        return s.action === 'revoke' && s.result === 'done' && id ? [id] : [];
+        error: summarizeError(error),
       });
-      await gateway.revoke(record.groupId, toRevoke);
     }
-    const acted = steps.some((s) => s.result === 'done' || s.result === 'would');
-    return { ...base, status: acted ? 'undone' : 'already-undone', steps };
+  }
+
+  const changing = cleared.filter(({ plan }) => plan.authorize.length + plan.revoke.length > 0);
+  const go =
+    options.dryRun || changing.length === 0 || (await dependencies.confirm(previewOf(changing)));
+  for (const item of cleared) {
+    const verification = withForce(item.verification, options.force);
+    const base = { ...baseOf(item.record), verification };
+    if (options.dryRun) {
+      const steps = stepsOf(item.plan, 'would');
+      const acting = steps.some((s) => s.result === 'would');
+      results.set(item.record, {
+        ...base,
+        status: acting ? 'would-undo' : 'already-undone',
+        steps,
+      });
+    } else if (!go) {
+      results.set(item.record, { ...base, status: 'declined', steps: stepsOf(item.plan, 'would') });
+    } else {
+      results.set(item.record, { ...base, ...(await apply(item.record, dependencies)) });
+    }
+  }
+  return ordered.map((record) => results.get(record) as UndoResult);
+}
+
+const goneError = (record: RemediationRecord): ErrorSummary => ({
+  code: 'GROUP_NOT_FOUND',
+  message: `security group ${record.groupId} no longer exists`,
+});
+
+function groupGone(record: RemediationRecord, verification: Verification): UndoResult {
+  return { ...baseOf(record), status: 'failed', verification, steps: [], error: goneError(record) };
+}
+
+/** Re-reads the group (an earlier record of this run may have changed it), plans, applies. */
+async function apply(
+  record: RemediationRecord,
+  dependencies: UndoDependencies,
+): Promise<Pick<UndoResult, 'status' | 'steps' | 'error'>> {
+  try {
+    const gateway = await dependencies.gatewayFor(record.accountId, record.region);
+    const group = await gateway.loadGroup({ groupId: record.groupId });
+    if (!group) return { status: 'failed', steps: [], error: goneError(record) };
+    const plan = planUndo(record, group.rules);
+    // Authorize first, so the group never lacks access it had while the undo runs.
+    if (plan.authorize.length > 0) await gateway.authorize(record.groupId, plan.authorize);
+    const ids = plan.revoke.flatMap((rule) => (rule.ruleId ? [rule.ruleId] : []));
+    if (ids.length > 0) await gateway.revoke(record.groupId, ids);
+    const steps = stepsOf(plan, 'done');
+    return { status: steps.some((s) => s.result === 'done') ? 'undone' : 'already-undone', steps };
   } catch (error) {
-    return { ...base, status: 'failed', steps: [], error: summarizeError(error) };
+    return { status: 'failed', steps: [], error: summarizeError(error) };
   }
 }
 
-/**
- * Rules a record says were authorized but without the id AWS gave them. `undoPlan` leaves these
- * out (the gateway also returns a rule without an id when it already existed); the CLI reverses
- * them by matching the rule instead, because an emulator or a partial response can drop ids of
- * rules sg-guard did create, and undo must put the group back as it was.
- */
-function unidentifiedAuthorizations(record: RemediationRecord): RecordedRule[] {
-  const changed = record.action === 'remediated' || record.action === 'failed';
-  return changed ? record.authorized.filter((rule) => rule.ruleId === undefined) : [];
-}
-
-/**
- * Which steps still need doing against the group's current rules: a rule to put back that the
- * group already grants is in place; a rule to remove whose id is no longer there is gone (a
- * look-alike rule with another id stays); a rule to remove that has no id is matched by access.
- */
-function stepsFor(
-  authorize: readonly RuleToAuthorize[],
-  revoke: readonly RecordedRule[],
-  current: readonly InboundRule[],
-  dryRun: boolean,
-): UndoStep[] {
-  const todo = dryRun ? 'would' : 'done';
+/** The plan as steps: authorizations first, then revocations, then what is left alone. */
+function stepsOf(plan: PlannedUndo, todo: 'done' | 'would'): UndoStepResult[] {
   return [
-    ...authorize.map(
-      (rule): UndoStep => ({
+    ...plan.authorize.map(
+      (rule): UndoStepResult => ({
         action: 'authorize',
         rule,
-        result: current.some((existing) => sameAccess(existing, rule)) ? 'already-in-place' : todo,
+        result: todo,
+        reopensToWorld: plan.reopened.includes(rule),
       }),
     ),
-    ...revoke.map((rule): UndoStep => {
-      if (rule.ruleId !== undefined) {
-        const present = current.some((existing) => existing.ruleId === rule.ruleId);
-        return { action: 'revoke', rule, result: present ? todo : 'already-gone' };
-      }
-      const match = current.find((existing) => existing.ruleId && sameAccess(existing, rule));
-      return match?.ruleId
-        ? { action: 'revoke', rule, matchedRuleId: match.ruleId, result: todo }
-        : { action: 'revoke', rule, result: 'already-gone' };
-    }),
+    ...plan.alreadyInPlace.map(
+      (rule): UndoStepResult => ({ action: 'authorize', rule, result: 'already-in-place' }),
+    ),
+    ...plan.revoke.map((rule): UndoStepResult => ({ action: 'revoke', rule, result: todo })),
+    ...plan.alreadyGone.map(
+      (rule): UndoStepResult => ({ action: 'revoke', rule, result: 'already-gone' }),
+    ),
+    ...plan.leftAlone.map(
+      ({ rule, why }): UndoStepResult => ({ action: 'revoke', rule, result: 'left-alone', why }),
+    ),
   ];
 }
 
-function withoutId(rule: RecordedRule): RuleToAuthorize {
-  const { ruleId: _ruleId, ...rest } = rule;
-  return rest;
+function previewOf(cleared: readonly Cleared[]): UndoPreview {
+  const groups = new Map<string, GroupPreview>();
+  for (const { record, verification, plan } of cleared) {
+    const key = `${record.accountId}/${record.region}/${record.groupId}`;
+    const previous = groups.get(key);
+    groups.set(key, {
+      accountId: record.accountId,
+      region: record.region,
+      groupId: record.groupId,
+      ...(record.groupName ? { groupName: record.groupName } : {}),
+      reopened: [...(previous?.reopened ?? []), ...plan.reopened],
+      changes: (previous?.changes ?? 0) + plan.authorize.length + plan.revoke.length,
+      unverified: [
+        ...(previous?.unverified ?? []),
+        ...(verification.status === 'unverified'
+          ? [{ recordId: record.recordId, reason: verification.reason }]
+          : []),
+      ],
+    });
+  }
+  return { groups: [...groups.values()] };
 }
 
-const RESULT_WORDS: Readonly<Record<UndoStep['result'], string>> = {
+/** The confirmation text: per group, what will be re-opened to the world (or that nothing is). */
+export function renderPreview(preview: UndoPreview): string {
+  const lines = preview.groups.flatMap((group) => {
+    const name = group.groupName ? `${group.groupId} (${group.groupName})` : group.groupId;
+    const head = `${name} in ${group.accountId} ${group.region}: ${group.changes} change(s)`;
+    const reopened =
+      group.reopened.length === 0
+        ? ['  re-opens nothing to the world']
+        : [
+            '  RE-OPENS TO THE WORLD:',
+            ...group.reopened.map((rule) => `    + ${describeRule(rule)}`),
+          ];
+    const unverified = group.unverified.map(
+      (u) => `  NOT VERIFIED (--force): record ${u.recordId}: ${u.reason}`,
+    );
+    return [head, ...reopened, ...unverified];
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+const RESULT_WORDS: Readonly<Record<UndoStepResult['result'], string>> = {
   done: '',
   would: 'would ',
   'already-in-place': 'already in place, skipped: ',
   'already-gone': 'already gone, skipped: ',
+  'left-alone': 'left alone: ',
 };
 
-/** The results as text: one block per record, one line per step. */
+const WHY_WORDS: Readonly<Record<UndoLeftAloneReason, string>> = {
+  'existed-before': 'it existed before sg-guard authorized it',
+  'unknown-origin':
+    'an older record without the created flag or a rule id; it may have existed before',
+  'changed-since': 'its owner has changed it since',
+};
+
+const STATUS_WORDS: Readonly<Record<UndoStatus, string>> = {
+  undone: 'undone',
+  'would-undo': 'would undo',
+  'already-undone': 'already undone',
+  'nothing-to-undo': 'nothing to undo',
+  refused: 'REFUSED',
+  declined: 'not confirmed, nothing changed',
+  failed: 'failed',
+};
+
+function verificationLine(result: UndoResult): string[] {
+  const v = result.verification;
+  if (v === undefined) return [];
+  if (v.status === 'verified') return [`  verified: matches its ledger entry (${v.entryStatus})`];
+  if (v.forced) return [`  NOT VERIFIED, acted on with --force: ${v.reason}`];
+  return [`  refused: ${v.reason}`];
+}
+
+/** The results as text: one block per record, one line per step, and a summary. */
 export function renderUndoResults(results: readonly UndoResult[], dryRun: boolean): string {
   if (results.length === 0) return 'No records.\n';
   const blocks = results.map((r) => {
     const group = r.groupName ? `${r.groupId} (${r.groupName})` : r.groupId;
-    const head = `${r.time} ${r.accountId} ${r.region} ${group} [${r.action} ${r.recordId}]: ${r.status}`;
+    const head = `${r.time} ${r.accountId} ${r.region} ${group} [${r.action} ${r.recordId}]: ${STATUS_WORDS[r.status]}`;
     const steps = r.steps.map((s) => {
       const verb = s.action === 'authorize' ? 're-authorize' : 'revoke';
-      const rule = s.matchedRuleId ? { ...s.rule, ruleId: s.matchedRuleId } : s.rule;
-      return `  ${s.action === 'authorize' ? '+' : '-'} ${RESULT_WORDS[s.result]}${verb} ${describeRule(rule)}`;
+      const sign = s.action === 'authorize' ? '+' : '-';
+      const world = s.reopensToWorld ? ' (re-opens to the world)' : '';
+      const why = s.why ? ` (${WHY_WORDS[s.why]})` : '';
+      return `  ${sign} ${RESULT_WORDS[s.result]}${verb} ${describeRule(s.rule)}${world}${why}`;
     });
-    return [head, ...steps, ...(r.error ? [`  error: ${r.error.message}`] : [])].join('\n');
+    return [
+      head,
+      ...verificationLine(r),
+      ...steps,
+      ...(r.error ? [`  error: ${r.error.message}`] : []),
+    ].join('\n');
   });
-  const undone = results.filter((r) => r.status === 'undone').length;
-  const failed = results.filter((r) => r.status === 'failed').length;
-  const summary = `${results.length} record(s): ${undone} ${dryRun ? 'would be undone' : 'undone'}, ${failed} failed`;
-  return `${[...blocks, summary].join('\n')}\n`;
+  const count = (status: UndoStatus) => results.filter((r) => r.status === status).length;
+  const acted = dryRun ? `${count('would-undo')} would undo` : `${count('undone')} undone`;
+  const summary = `${results.length} record(s): ${acted}, ${count('refused')} refused, ${count('failed')} failed`;
+  const forced = results.filter(
+    (r) => r.verification?.status === 'unverified' && r.verification.forced,
+  );
+  const warning =
+    forced.length > 0
+      ? [
+          `WARNING: ${forced.length} record(s) ${dryRun ? 'would be' : 'were'} acted on without ledger verification (--force).`,
+        ]
+      : [];
+  return `${[...blocks, summary, ...warning].join('\n')}\n`;
+}
+
+/** Exit code of an undo: 1 when any record was refused, declined or failed. */
+export function undoExitCode(results: readonly UndoResult[]): 0 | 1 {
+  return results.some((r) => ['refused', 'declined', 'failed'].includes(r.status)) ? 1 : 0;
 }

@@ -38,4 +38,38 @@ describe('undo command', () => {
     expect(code).toBe(0);
     expect(io.stdoutText()).toBe('No records.\n');
   });
+
+  it.each([
+    [[], 'name --records <file|-> or --from-ledger'],
+    [
+      [
+        '--records',
+        '-',
+        '--from-ledger',
+        '--group',
+        'sg-01234567',
+        '--account',
+        '111122223333',
+        '--region',
+        'eu-west-1',
+      ],
+      '--records and --from-ledger exclude each other',
+    ],
+    [['--from-ledger', '--group', 'sg-01234567'], '--from-ledger needs --account'],
+    [['--records', '-', '--group', 'sg-01234567'], '--group and --record go with --from-ledger'],
+    [
+      ['--from-ledger', '--group', 'sg-1', '--account', '111122223333', '--region', 'eu-west-1'],
+      '--group: not a security group id',
+    ],
+  ])('exits 1 on a usage error before any AWS call: %j', async (args, message) => {
+    // Prepare
+    const io = memoryIo();
+
+    // Act
+    const code = await runCli(['undo', ...args], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderrText()).toContain(message);
+  });
 });
