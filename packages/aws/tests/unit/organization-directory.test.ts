@@ -213,7 +213,9 @@ describe('createPublisherOrganizationsClient', () => {
     const configured = createPublisherOrganizationsClient({ maxAttempts: 4 });
 
     // Assess
-    expect((await byDefault.config.retryStrategy()).mode).toBe('adaptive');
+    expect((await byDefault.config.retryStrategy()) as { mode?: string }).toMatchObject({
+      mode: 'adaptive',
+    });
     expect(await byDefault.config.maxAttempts()).toBe(10);
     expect(await configured.config.maxAttempts()).toBe(4);
     expect(await byDefault.config.region()).toBe('us-east-1');
