@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type ConfigIssue, ConfigNotFoundError, InvalidConfigError } from './errors.js';
+import { ORGANIZATIONS_EVENTS_REGION } from './naming.js';
 
 /** The example config committed at the repository root; `bin/app.ts` falls back to it. */
 export const DEFAULT_CONFIG_PATH = join(
@@ -31,6 +32,51 @@ const organizationalUnitId = z
     /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
     'must be an organizational unit id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)',
   );
+
+/** S3 bucket naming rules (general purpose buckets), without the IP-address form. */
+const bucketName = z
+  .string()
+  .min(3)
+  .max(63)
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    'must be an S3 bucket name: lowercase letters, digits, dots and hyphens',
+  );
+
+/** Shortest and longest sweep period (minutes): the heartbeat alarm watches two periods. */
+export const SWEEP_PERIOD_LIMITS = { minMinutes: 5, maxMinutes: 12 * 60 } as const;
+const MINUTES_PER_UNIT = { minute: 1, hour: 60, day: 24 * 60 } as const;
+const RATE = /^rate\((\d+) (minute|hour|day)(s?)\)$/;
+
+/**
+ * Minutes between two sweeps of an EventBridge `rate(...)` expression, or `undefined` when it
+ * is not one EventBridge accepts (`rate(1 hour)`, `rate(2 hours)`; singular exactly for 1).
+ */
+export function sweepPeriodMinutes(expression: string): number | undefined {
+  const match = RATE.exec(expression);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const plural = match[3] === 's';
+  if (value < 1 || plural !== value > 1) return undefined;
+  return value * MINUTES_PER_UNIT[match[2] as keyof typeof MINUTES_PER_UNIT];
+}
+
+// Only rates: the heartbeat alarm needs the period, which a cron expression does not have.
+const sweepSchedule = z.string().superRefine((expression, ctx) => {
+  const minutes = sweepPeriodMinutes(expression);
+  if (minutes === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be an EventBridge rate expression such as rate(1 hour) or rate(30 minutes) (singular unit for 1)',
+    });
+  } else if (minutes < SWEEP_PERIOD_LIMITS.minMinutes || minutes > SWEEP_PERIOD_LIMITS.maxMinutes) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be between ${SWEEP_PERIOD_LIMITS.minMinutes} minutes and ${SWEEP_PERIOD_LIMITS.maxMinutes / 60} hours (the heartbeat alarm watches two periods within a day)`,
+    });
+  }
+});
 
 function unique<T extends z.ZodType>(item: T, what: string) {
   return z
@@ -68,7 +114,16 @@ const configSchema = z
         'must name at least one organizational unit',
       ),
       regions: unique(region, 'region').min(1, 'must name at least one region'),
-      excludedAccounts: unique(accountId, 'account').default([]),
+      /**
+       * Gone: StackSet auto-deployment ignores account filters, so an excluded account that
+       * moved between target OUs got the stack anyway. Rejected with the way to do it instead.
+       */
+      excludedAccounts: z
+        .never({
+          error:
+            'is no longer supported: StackSet auto-deployment ignores account filters. Keep the account in an OU outside targets.organizationalUnitIds, or tag it sg-guard:mode=off (docs/deploy.md "Keeping an account out")',
+        })
+        .optional(),
     }),
     /** Mailboxes and the notices each receives. */
     notifications: z
@@ -87,17 +142,39 @@ const configSchema = z
         allowGroupExemptions: z.boolean().default(false),
         /** CloudTrail API-call rules (seconds) in addition to the Config rule (minutes). */
         fastPath: z.boolean().default(true),
+        /** How often each member sweeps every group of its account-region (EventBridge rate). */
+        sweepSchedule: sweepSchedule.default('rate(1 hour)'),
       })
       .prefault({}),
+    /** Import an ASFF finding per exposed group into each member's own Security Hub. */
+    securityHub: z.boolean().default(false),
+    /**
+     * The mode map the remediators read (`modes/<accountId>.json`); without it every account
+     * runs `remediation.defaultMode`.
+     */
+    modeMap: z
+      .strictObject({
+        /** Bucket of the mode publisher; defaults to `sg-guard-mode-map-<organizationId>`. */
+        bucketName: bucketName.optional(),
+        /** Region of that bucket (the remediators read it from every region). */
+        region,
+      })
+      .optional(),
     /** How the member stack gets an AWS Config recorder. */
     config: z
       .strictObject({ recorderMode: z.enum(['auto', 'existing', 'create']).default('auto') })
       .prefault({}),
-    /** Where the read-only Organizations role lives. */
-    orgReaderRole: z.strictObject({
-      location: z.enum(['management', 'delegated-admin']),
-      accountId,
-    }),
+    /**
+     * Where the mode publisher and the mode map's bucket live (stack SgGuardModePublisher, in
+     * us-east-1): an account that can read the whole organization. Required with `modeMap`.
+     */
+    modePublisher: z
+      .strictObject({
+        /** `management`, or an Organizations delegated administrator (`delegated-admin`). */
+        location: z.enum(['management', 'delegated-admin']),
+        accountId,
+      })
+      .optional(),
     /** StackSet operation preferences. */
     rollout: z
       .strictObject({
@@ -117,16 +194,32 @@ const configSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
-    const { stackSetsAdmin, orgReaderRole } = config;
+    const { stackSetsAdmin, modePublisher, modeMap } = config;
     if (
+      modePublisher &&
       !stackSetsAdmin.delegatedAdmin &&
-      orgReaderRole.location === 'management' &&
-      orgReaderRole.accountId !== stackSetsAdmin.accountId
+      modePublisher.location === 'management' &&
+      modePublisher.accountId !== stackSetsAdmin.accountId
     ) {
       ctx.addIssue({
         code: 'custom',
-        path: ['orgReaderRole', 'accountId'],
+        path: ['modePublisher', 'accountId'],
         message: `must be the management account ${stackSetsAdmin.accountId}: stackSetsAdmin.delegatedAdmin is false, so stackSetsAdmin.accountId is the management account`,
+      });
+    }
+    if (modeMap && !modePublisher) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['modePublisher'],
+        message:
+          'is required with modeMap: the account (management or delegated-admin) that publishes the mode map',
+      });
+    }
+    if (modeMap && modeMap.region !== ORGANIZATIONS_EVENTS_REGION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['modeMap', 'region'],
+        message: `must be ${ORGANIZATIONS_EVENTS_REGION}: the bucket lives in the mode publisher's stack, which must run where Organizations delivers its events`,
       });
     }
   })
@@ -138,6 +231,10 @@ const configSchema = z
     },
     assetBucketPrefix:
       config.assetBucketPrefix ?? `sg-guard-assets-${config.stackSetsAdmin.accountId}`,
+    modeMap: config.modeMap && {
+      ...config.modeMap,
+      bucketName: config.modeMap.bucketName ?? `sg-guard-mode-map-${config.organizationId}`,
+    },
   }));
 
 /** The validated settings, defaults applied. */

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, nagGetAtt } from '../nag.js';
-import type { ConfigDelivery } from './config-delivery.js';
+
+/** Prefix of the delivery bucket a created recorder uses: `<prefix><account>-<region>`. */
+export const AUTO_RECORDER_BUCKET_PREFIX = 'sg-guard-config-';
+/** Prefix of the handler's role; the region follows. */
+export const AUTO_RECORDER_ROLE_PREFIX = 'sg-guard-config-recorder-';
 
 /** Source of the inline handler; kept as a file so it can be unit-tested. */
 export const AUTO_RECORDER_HANDLER_SOURCE = readFileSync(
@@ -14,34 +18,43 @@ export const AUTO_RECORDER_HANDLER_SOURCE = readFileSync(
   'utf8',
 );
 
-/** Settings of {@link AutoRecorder}. */
-export interface AutoRecorderProps {
-  /** Bucket and role a recorder created here uses. */
-  readonly delivery: ConfigDelivery;
-}
-
 /**
- * Config recorder mode `auto`: a custom resource that creates a recorder and delivery channel
- * only where the account and region have none (Config allows one recorder per region, and
- * Control Tower accounts already have one), and on delete removes only one it created. It is a
- * small `cr.Provider` with inline code: `AwsCustomResource` breaks inside a StackSetStack.
+ * Config recorder mode `auto`: a custom resource that creates a recorder only where the account
+ * and region have no customer-managed one (Config allows one per region; Control Tower accounts
+ * already have one), and uses an existing one only when it really records security groups
+ * continuously with a delivery channel (else the instance fails with the fix). The delivery
+ * bucket `sg-guard-config-<account>-<region>` and Config's service-linked role are made by the
+ * handler, so they exist only where a recorder is created, not in every account-region. On
+ * delete it removes only a recorder it created; an SCP that denies that is logged and tolerated.
+ * It is a small `cr.Provider` with inline code: `AwsCustomResource` breaks inside a
+ * StackSetStack.
  */
 export class AutoRecorder extends Construct {
   /** The custom resource; `Created` tells whether it made the recorder. */
   readonly resource: CustomResource;
+  /** The handler's role, `sg-guard-config-recorder-<region>` (named for SCP exemptions). */
+  readonly handlerRole: iam.Role;
 
-  constructor(scope: Construct, id: string, props: AutoRecorderProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    const { delivery } = props;
+    const { partition, account, region } = Stack.of(this);
+    const bucketName = `${AUTO_RECORDER_BUCKET_PREFIX}${account}-${region}`;
+    const serviceLinkedRole = `arn:${partition}:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
 
     const handlerRole = new iam.Role(this, 'HandlerRole', {
+      // IAM names are global: the region keeps the instances of one account apart.
+      roleName: `${AUTO_RECORDER_ROLE_PREFIX}${region}`,
+      description: 'sg-guard: creates an AWS Config recorder only where none exists',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
+    this.handlerRole = handlerRole;
     handlerRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ManageOwnRecorder',
         actions: [
           'config:DescribeConfigurationRecorders',
+          'config:DescribeConfigurationRecorderStatus',
+          'config:DescribeDeliveryChannels',
           'config:PutConfigurationRecorder',
           'config:PutDeliveryChannel',
           'config:StartConfigurationRecorder',
@@ -55,10 +68,30 @@ export class AutoRecorder extends Construct {
     );
     handlerRole.addToPolicy(
       new iam.PolicyStatement({
+        sid: 'CreateConfigServiceLinkedRole',
+        actions: ['iam:CreateServiceLinkedRole'],
+        resources: [serviceLinkedRole],
+        conditions: { StringEquals: { 'iam:AWSServiceName': 'config.amazonaws.com' } },
+      }),
+    );
+    handlerRole.addToPolicy(
+      new iam.PolicyStatement({
         sid: 'HandRecorderRoleToConfig',
         actions: ['iam:PassRole'],
-        resources: [delivery.role.roleArn],
+        resources: [serviceLinkedRole],
         conditions: { StringEquals: { 'iam:PassedToService': 'config.amazonaws.com' } },
+      }),
+    );
+    handlerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'MakeDeliveryBucket',
+        actions: [
+          's3:CreateBucket',
+          's3:PutBucketPublicAccessBlock',
+          's3:PutEncryptionConfiguration',
+          's3:PutBucketPolicy',
+        ],
+        resources: [`arn:${partition}:s3:::${bucketName}`],
       }),
     );
     const handlerLogs = logGroup(this, 'HandlerLogs', handlerRole);
@@ -68,7 +101,8 @@ export class AutoRecorder extends Construct {
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromInline(AUTO_RECORDER_HANDLER_SOURCE),
-      timeout: Duration.minutes(2),
+      // Room for the backoff while IAM and S3 policy changes reach Config (about two minutes).
+      timeout: Duration.minutes(5),
       role: handlerRole,
       logGroup: handlerLogs,
     });
@@ -94,8 +128,17 @@ export class AutoRecorder extends Construct {
     this.resource = new CustomResource(this, 'Recorder', {
       resourceType: 'Custom::SgGuardConfigRecorder',
       serviceToken: provider.serviceToken,
-      properties: { RoleArn: delivery.role.roleArn, BucketName: delivery.bucket.bucketName },
+      properties: {
+        RoleArn: serviceLinkedRole,
+        BucketName: bucketName,
+        AccountId: account,
+        Region: region,
+        Partition: partition,
+      },
     });
+    // The handler's policy must be in place before it runs (CDK orders the function after its
+    // role's policy, but the custom resource only references the provider).
+    this.resource.node.addDependency(handlerRole);
   }
 }
 

@@ -1,12 +1,12 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { acknowledge, nagGetAtt } from '../nag.js';
 
 /**
- * What a Config recorder the member stack creates needs: a bucket for the delivery channel and
- * the role the recorder runs as. The role is a stack-named role rather than the global
+ * What a Config recorder the member stack creates with CloudFormation (`create` mode) needs: a
+ * bucket for the delivery channel and the role the recorder runs as. The role is a stack-named role rather than the global
  * `AWSServiceRoleForConfig` service-linked role, so that instances in several regions of one
  * account never collide over one global name, and none has to create it first.
  */
@@ -15,6 +15,12 @@ export class ConfigDelivery extends Construct {
   readonly bucket: s3.Bucket;
   /** Role the recorder assumes. */
   readonly role: iam.Role;
+  /**
+   * What the recorder and its delivery channel must wait for: the role with its policy (Config
+   * checks bucket access through it: `InsufficientDeliveryPolicyException` otherwise) and the
+   * bucket policy. A reference to the role's ARN alone orders nothing after its policy.
+   */
+  readonly ready: IDependable[];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -47,6 +53,7 @@ export class ConfigDelivery extends Construct {
         resources: [this.bucket.bucketArn],
       }),
     );
+    this.ready = [this.role, this.bucket.policy ?? this.bucket];
     acknowledge(this.bucket, {
       'AwsSolutions-S1':
         'Only AWS Config writes here, under its own role; CloudTrail records who changed the bucket',

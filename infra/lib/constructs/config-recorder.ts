@@ -10,8 +10,9 @@ export type RecorderMode = 'auto' | 'existing' | 'create';
 /** Settings of {@link ConfigRecorder}. */
 export interface ConfigRecorderProps {
   /**
-   * `auto` creates one only where none exists; `existing` assumes one records security groups;
-   * `create` creates one with CloudFormation (fails where one exists).
+   * `auto` creates one only where none exists and checks an existing one; `existing` assumes
+   * one records security groups (unchecked); `create` creates one with CloudFormation (fails
+   * where one exists).
    * @default 'auto'
    */
   readonly mode?: RecorderMode;
@@ -30,11 +31,12 @@ export class ConfigRecorder extends Construct {
     const mode = props.mode ?? 'auto';
     if (mode === 'existing') return;
 
-    const delivery = new ConfigDelivery(this, 'Delivery');
     if (mode === 'auto') {
-      this.ready.push(new AutoRecorder(this, 'Auto', { delivery }).resource);
+      // The custom resource makes the bucket and role only where it creates a recorder.
+      this.ready.push(new AutoRecorder(this, 'Auto').resource);
       return;
     }
+    const delivery = new ConfigDelivery(this, 'Delivery');
     const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
       name: NAMES.recorder,
       roleArn: delivery.role.roleArn,
@@ -43,13 +45,20 @@ export class ConfigRecorder extends Construct {
         includeGlobalResourceTypes: false,
         resourceTypes: ['AWS::EC2::SecurityGroup'],
       },
+      recordingMode: { recordingFrequency: 'CONTINUOUS' },
     });
     const channel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', {
       name: NAMES.recorder,
       s3BucketName: delivery.bucket.bucketName,
     });
-    // Config refuses a delivery channel before a recorder; CloudFormation starts the recorder
-    // once the channel exists.
+    // Config refuses a delivery channel before a recorder, and checks the bucket through the
+    // recorder's role: both wait for the role's policy and the bucket policy. CloudFormation's
+    // Config handler does not retry InsufficientDeliveryPolicyException the way `auto`'s
+    // custom resource does; a failed instance is retried with update-stack-instances.
+    for (const dependency of delivery.ready) {
+      recorder.node.addDependency(dependency);
+      channel.node.addDependency(dependency);
+    }
     channel.addDependency(recorder);
     this.ready.push(recorder, channel);
   }

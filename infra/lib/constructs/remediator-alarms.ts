@@ -1,54 +1,77 @@
+import {
+  METRICS_NAMESPACE,
+  REMEDIATOR_METRICS,
+  REMEDIATOR_SERVICE,
+  type RemediatorMetric,
+} from '@sg-guard/remediator/contract';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NAMES } from '../naming.js';
 
 /** Settings of {@link RemediatorAlarms}. */
 export interface RemediatorAlarmsProps {
-  /** The remediator. */
-  readonly function: lambda.IFunction;
-  /** Its dead-letter queue. */
+  /** The remediator's dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
   /** ARN of the central alarm bus the state changes are forwarded to. */
   readonly centralBusArn: string;
+  /** Minutes between two sweeps; the heartbeat alarm fires when two pass without one. */
+  readonly sweepPeriodMinutes: number;
   /**
-   * EMF namespace of the remediator's metrics.
-   * @default 'sg-guard'
+   * Whether findings go to Security Hub (then its failures alarm too).
+   * @default false
    */
-  readonly metricsNamespace?: string;
-  /**
-   * The Powertools `service` dimension of the remediator's metrics.
-   * @default 'remediator'
-   */
-  readonly metricsService?: string;
+  readonly securityHub?: boolean;
 }
 
+/** What the alarms watch. */
+export type RemediatorAlarmName =
+  | 'deadLetters'
+  | 'failed'
+  | 'ignoredEvents'
+  | 'publishFailed'
+  | 'unpublishedEntries'
+  | 'sweepMissing'
+  | 'securityHubFailed';
+
+/** Period of the event alarms. */
+const PERIOD = Duration.minutes(5);
+/** Publishing must fail this many periods in a row: Lambda's own retries come within ~3 minutes. */
+const PUBLISH_FAILED_PERIODS = 3;
+
 /**
- * Alarms on everything that means "a finding may not have been handled": Lambda errors, a
- * non-empty DLQ, events the remediator did not understand and remediations that failed. Each
- * alarm's state change is forwarded to the central bus, which mails it (see AlarmInbox).
+ * Alarms on what retries did not fix, so that one member in 17,000 having a transient error
+ * (which Lambda's two async retries then fix) mails nobody: events that ended in the DLQ,
+ * `failed` notices (sent on the final attempt), events not understood (never retried),
+ * publishing that keeps failing, ledger entries found unpublished (a notice that had been
+ * lost), and a sweep heartbeat that stops. There is deliberately no alarm on the function's
+ * raw `Errors`. Each alarm's state change is forwarded to the central bus, which mails it
+ * (see AlarmInbox).
  */
 export class RemediatorAlarms extends Construct {
   /** The alarms, by what they watch. */
-  readonly alarms: Record<'errors' | 'deadLetters' | 'ignoredEvents' | 'failed', cloudwatch.Alarm>;
+  readonly alarms: Partial<Record<RemediatorAlarmName, cloudwatch.Alarm>> = {};
 
   constructor(scope: Construct, id: string, props: RemediatorAlarmsProps) {
     super(scope, id);
-    const period = Duration.minutes(5);
-    const emf = (metricName: string) =>
+    const emf = (metric: RemediatorMetric, period = PERIOD) =>
       new cloudwatch.Metric({
-        namespace: props.metricsNamespace ?? 'sg-guard',
-        metricName,
-        dimensionsMap: { service: props.metricsService ?? 'remediator' },
+        namespace: METRICS_NAMESPACE,
+        metricName: metric,
+        dimensionsMap: { service: REMEDIATOR_SERVICE },
         statistic: cloudwatch.Stats.SUM,
         period,
       });
-    const atLeastOne = (name: string, description: string, metric: cloudwatch.IMetric) =>
-      new cloudwatch.Alarm(this, name, {
+    const alarm = (
+      name: RemediatorAlarmName,
+      description: string,
+      metric: cloudwatch.IMetric,
+      options: Partial<cloudwatch.AlarmProps> = {},
+    ) => {
+      this.alarms[name] = new cloudwatch.Alarm(this, capitalized(name), {
         alarmName: `${NAMES.alarmPrefix}remediator-${name.toLowerCase()}`,
         alarmDescription: description,
         metric,
@@ -56,40 +79,65 @@ export class RemediatorAlarms extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...options,
       });
-
-    this.alarms = {
-      errors: atLeastOne(
-        'Errors',
-        'The remediator threw; the event is retried, then lands in the DLQ.',
-        props.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
-      ),
-      deadLetters: atLeastOne(
-        'DeadLetters',
-        'Events the remediator could not handle are waiting in its DLQ.',
-        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period,
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-      ),
-      ignoredEvents: atLeastOne(
-        'IgnoredEvents',
-        'The remediator received events it does not understand (see its log).',
-        emf('ignoredEvents'),
-      ),
-      failed: atLeastOne(
-        'Failed',
-        'A remediation failed (a failed notice was mailed; often an SCP).',
-        emf('failed'),
-      ),
     };
+
+    alarm(
+      'deadLetters',
+      'Events the remediator still failed after its retries are waiting in its DLQ (with the error).',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+    );
+    alarm(
+      'failed',
+      'A remediation failed on its final attempt and a failed notice was mailed (often an SCP).',
+      emf(REMEDIATOR_METRICS.failed),
+    );
+    alarm(
+      'ignoredEvents',
+      'The remediator received events it does not understand (see its log); they are not retried.',
+      emf(REMEDIATOR_METRICS.ignoredEvents),
+    );
+    alarm(
+      'publishFailed',
+      `Publishing notices to the central topic has failed in each of the last ${PUBLISH_FAILED_PERIODS * PERIOD.toMinutes()} minutes; the changes are in the ledger, unpublished.`,
+      emf(REMEDIATOR_METRICS.publishFailed),
+      { evaluationPeriods: PUBLISH_FAILED_PERIODS, datapointsToAlarm: PUBLISH_FAILED_PERIODS },
+    );
+    alarm(
+      'unpublishedEntries',
+      'Ledger entries were found applied but unpublished: a notice had been lost and was sent late.',
+      emf(REMEDIATOR_METRICS.unpublishedEntries),
+    );
+    // Missing data is the point: no sweepCompleted for two periods means sweeps stopped.
+    alarm(
+      'sweepMissing',
+      `No sweep completed in the last ${2 * props.sweepPeriodMinutes} minutes (two sweep periods).`,
+      emf(REMEDIATOR_METRICS.sweepCompleted, Duration.minutes(props.sweepPeriodMinutes)),
+      {
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+    if (props.securityHub) {
+      alarm(
+        'securityHubFailed',
+        'Importing findings into Security Hub failed (the fix and the mail went ahead).',
+        emf(REMEDIATOR_METRICS.securityHubFailed),
+      );
+    }
 
     new events.Rule(this, 'ForwardToCentral', {
       description: 'sg-guard: forward remediator alarms to the central alarm bus',
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
-        resources: Object.values(this.alarms).map((alarm) => alarm.alarmArn),
+        resources: Object.values(this.alarms).map((each) => each.alarmArn),
         detail: { state: { value: ['ALARM'] } },
       },
       targets: [
@@ -99,4 +147,8 @@ export class RemediatorAlarms extends Construct {
       ],
     });
   }
+}
+
+function capitalized(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -1,5 +1,7 @@
 import { REMEDIATOR_BUNDLE } from '@sg-guard/remediator/bundle-settings';
+import { type RemediatorDeployment, remediatorEnvironment } from '@sg-guard/remediator/contract';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -9,22 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
 import { NAMES } from '../naming.js';
-
-/** What the remediator is told through its environment (the `SG_GUARD_*` settings). */
-export interface RemediatorSettings {
-  /** ARN of the central findings topic. */
-  readonly topicArn: string;
-  /** Ports whose exposure to the internet is remediated. */
-  readonly ports: readonly number[];
-  /** `narrow` keeps the other ports of a range; `revoke` removes the whole rule. */
-  readonly strategy: 'narrow' | 'revoke';
-  /** Mode where no `sg-guard:mode` tag applies. */
-  readonly defaultMode: 'enforce' | 'notify' | 'off';
-  /** Whether `sg-guard:exempt` group tags are honoured. */
-  readonly allowGroupExemptions: boolean;
-  /** ARN of the org reader role; without it the default mode applies everywhere. */
-  readonly orgReaderRoleArn?: string;
-}
+import { LEDGER_ACTIONS } from './ledger-table.js';
 
 /**
  * Where the central key lives. Its id is random and lives in another account, so the role may
@@ -41,8 +28,13 @@ export interface CentralKeyGrant {
 
 /** Settings of {@link RemediatorFunction}. */
 export interface RemediatorFunctionProps {
-  /** The remediator's environment. */
-  readonly settings: RemediatorSettings;
+  /**
+   * The deployed settings; the environment is `remediatorEnvironment()` of them (the contract
+   * the remediator's `readSettings` reads back). `ledgerTable` is taken from {@link ledgerTable}.
+   */
+  readonly settings: Omit<RemediatorDeployment, 'ledgerTable'>;
+  /** The account-region's ledger (item calls on it, and its name in the environment). */
+  readonly ledgerTable: dynamodb.ITable;
   /** The central key the findings topic is encrypted with. */
   readonly centralKey: CentralKeyGrant;
   /**
@@ -56,7 +48,8 @@ export interface RemediatorFunctionProps {
    */
   readonly memorySize?: number;
   /**
-   * Timeout of one invocation (role assumption, describes, changes and the publish).
+   * Timeout of one invocation (mode read, describes, ledger writes, changes and the publish;
+   * a sweep stops before it and leaves the rest to the next one).
    * @default Duration.seconds(60)
    */
   readonly timeout?: Duration;
@@ -82,7 +75,11 @@ export class RemediatorFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: RemediatorFunctionProps) {
     super(scope, id);
-    const { settings, centralKey } = props;
+    const { centralKey } = props;
+    const settings: RemediatorDeployment = {
+      ...props.settings,
+      ledgerTable: props.ledgerTable.tableName,
+    };
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       // SQS-managed keys: the Lambda service can send without a KMS grant.
@@ -103,7 +100,7 @@ export class RemediatorFunction extends Construct {
       description: 'sg-guard remediator: closes internet exposure of security groups',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    this.grantRemediation(settings, centralKey);
+    this.grantRemediation(settings, centralKey, props.ledgerTable);
     logGroup.grantWrite(this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -117,7 +114,7 @@ export class RemediatorFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(60),
       role: this.role,
       logGroup,
-      environment: environmentOf(settings),
+      environment: remediatorEnvironment(settings),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 2,
       bundling: {
@@ -134,7 +131,11 @@ export class RemediatorFunction extends Construct {
     });
   }
 
-  private grantRemediation(settings: RemediatorSettings, centralKey: CentralKeyGrant): void {
+  private grantRemediation(
+    settings: RemediatorDeployment,
+    centralKey: CentralKeyGrant,
+    ledgerTable: dynamodb.ITable,
+  ): void {
     const { partition, region, account, urlSuffix } = Stack.of(this);
     const here = `arn:${partition}:ec2:${region}:${account}`;
     const centralKeys = `kms:${centralKey.region}:${centralKey.accountId}:key/*`;
@@ -169,13 +170,39 @@ export class RemediatorFunction extends Construct {
           StringEquals: { 'kms:ViaService': `sns.${centralKey.region}.${urlSuffix}` },
         },
       }),
+      new iam.PolicyStatement({
+        sid: 'KeepTheLedger',
+        actions: [...LEDGER_ACTIONS],
+        resources: [ledgerTable.tableArn],
+      }),
     ];
-    if (settings.orgReaderRoleArn) {
+    if (settings.modeMap) {
+      const bucket = `arn:${partition}:s3:::${settings.modeMap.bucket}`;
+      const ownKey = `modes/${account}.json`;
       statements.push(
         new iam.PolicyStatement({
-          sid: 'ReadOrganizationTags',
-          actions: ['sts:AssumeRole'],
-          resources: [settings.orgReaderRoleArn],
+          sid: 'ReadOwnMode',
+          actions: ['s3:GetObject'],
+          resources: [`${bucket}/${ownKey}`],
+        }),
+        // Without ListBucket S3 answers a missing object with 403; with it, limited to the
+        // account's own key, a brand-new account's absent object is a 404 (DESIGN.md).
+        new iam.PolicyStatement({
+          sid: 'TellAbsentModeFromUnreadable',
+          actions: ['s3:ListBucket'],
+          resources: [bucket],
+          conditions: { StringEquals: { 's3:prefix': ownKey } },
+        }),
+      );
+    }
+    if (settings.securityHub) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ImportOwnFindings',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [
+            `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`,
+          ],
         }),
       );
     }
@@ -194,18 +221,4 @@ export class RemediatorFunction extends Construct {
         'The central key id is random and in another account; kms:ResourceAliases and kms:ViaService narrow this to our key via SNS',
     });
   }
-}
-
-/** The remediator's `SG_GUARD_*` variables. */
-export function environmentOf(settings: RemediatorSettings): Record<string, string> {
-  return {
-    SG_GUARD_TOPIC_ARN: settings.topicArn,
-    SG_GUARD_PORTS: settings.ports.join(','),
-    SG_GUARD_STRATEGY: settings.strategy,
-    SG_GUARD_DEFAULT_MODE: settings.defaultMode,
-    SG_GUARD_ALLOW_GROUP_EXEMPTIONS: String(settings.allowGroupExemptions),
-    ...(settings.orgReaderRoleArn
-      ? { SG_GUARD_ORG_READER_ROLE_ARN: settings.orgReaderRoleArn }
-      : {}),
-  };
 }

@@ -32,13 +32,21 @@ export const TRIGGER_PATTERNS = {
       newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
     },
   }),
-  /** A call that may have opened ingress succeeded (failed calls carry `errorCode`). */
+  /**
+   * A call that may have opened ingress succeeded (failed calls carry `errorCode`). A managed
+   * prefix list gaining an entry opens every group that references it without any
+   * security-group call, so `ModifyManagedPrefixList` is matched too.
+   */
   ingressApiCall: (): events.EventPattern => ({
     source: ['aws.ec2'],
     detailType: ['AWS API Call via CloudTrail'],
     detail: {
       eventSource: ['ec2.amazonaws.com'],
-      eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'],
+      eventName: [
+        'AuthorizeSecurityGroupIngress',
+        'ModifySecurityGroupRules',
+        'ModifyManagedPrefixList',
+      ],
       errorCode: [{ exists: false }],
     },
   }),
@@ -68,7 +76,8 @@ export class RemediatorTriggers extends Construct {
     });
     if (props.fastPath ?? true) {
       this.fastPathRule = new events.Rule(this, 'IngressApiCall', {
-        description: 'sg-guard: a security group ingress was authorized or modified',
+        description:
+          'sg-guard: a security group ingress was authorized or modified, or a prefix list changed',
         eventPattern: TRIGGER_PATTERNS.ingressApiCall(),
         targets: [target],
       });

@@ -4,10 +4,12 @@ import { StackSetStack } from 'cdk-stacksets';
 import type { Construct } from 'constructs';
 import type { SgGuardConfig } from '../config.js';
 import { ConfigRecorder } from '../constructs/config-recorder.js';
+import { LedgerTable } from '../constructs/ledger-table.js';
 import { RemediatorAlarms } from '../constructs/remediator-alarms.js';
 import { RemediatorFunction } from '../constructs/remediator-function.js';
 import { RemediatorTriggers } from '../constructs/remediator-triggers.js';
 import { SshConfigRule } from '../constructs/ssh-config-rule.js';
+import { SweepSchedule } from '../constructs/sweep-schedule.js';
 import { centralArns, NAMES } from '../naming.js';
 
 /** Settings of {@link MemberStack}. */
@@ -34,15 +36,19 @@ export class MemberStack extends StackSetStack {
     const recorder = new ConfigRecorder(this, 'Recorder', { mode: config.config.recorderMode });
     const configRule = new SshConfigRule(this, 'RestrictedSsh', { dependsOn: recorder.ready });
 
+    const ledger = new LedgerTable(this, 'Ledger');
+    const { remediation, modeMap } = config;
     const remediator = new RemediatorFunction(this, 'Remediator', {
       settings: {
         topicArn: arns.findingsTopic,
-        ports: config.remediation.ports,
-        strategy: config.remediation.strategy,
-        defaultMode: config.remediation.defaultMode,
-        allowGroupExemptions: config.remediation.allowGroupExemptions,
-        orgReaderRoleArn: arns.orgReaderRole,
+        ports: remediation.ports,
+        strategy: remediation.strategy,
+        defaultMode: remediation.defaultMode,
+        allowGroupExemptions: remediation.allowGroupExemptions,
+        modeMap: modeMap && { bucket: modeMap.bucketName, region: modeMap.region },
+        securityHub: config.securityHub,
       },
+      ledgerTable: ledger.table,
       centralKey: {
         accountId: config.central.accountId,
         region: config.central.region,
@@ -52,16 +58,23 @@ export class MemberStack extends StackSetStack {
     new RemediatorTriggers(this, 'Triggers', {
       function: remediator.function,
       configRuleName: configRule.ruleName,
-      fastPath: config.remediation.fastPath,
+      fastPath: remediation.fastPath,
+      deadLetterQueue: remediator.deadLetterQueue,
+    });
+    const sweep = new SweepSchedule(this, 'Sweep', {
+      function: remediator.function,
+      schedule: remediation.sweepSchedule,
       deadLetterQueue: remediator.deadLetterQueue,
     });
     new RemediatorAlarms(this, 'Alarms', {
-      function: remediator.function,
       deadLetterQueue: remediator.deadLetterQueue,
       centralBusArn: arns.alarmBus,
+      sweepPeriodMinutes: sweep.periodMinutes,
+      securityHub: config.securityHub,
     });
 
     new CfnOutput(this, 'RemediatorFunctionName', { value: remediator.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: remediator.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'LedgerTableName', { value: ledger.table.tableName });
   }
 }

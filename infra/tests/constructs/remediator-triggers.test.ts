@@ -36,13 +36,17 @@ const fastPathPattern = {
   'detail-type': ['AWS API Call via CloudTrail'],
   detail: {
     eventSource: ['ec2.amazonaws.com'],
-    eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'],
+    eventName: [
+      'AuthorizeSecurityGroupIngress',
+      'ModifySecurityGroupRules',
+      'ModifyManagedPrefixList',
+    ],
     errorCode: [{ exists: false }],
   },
 };
 
 describe('RemediatorTriggers', () => {
-  it('triggers on the rule becoming NON_COMPLIANT and on successful ingress calls by default', () => {
+  it('triggers on the rule becoming NON_COMPLIANT and on successful ingress and prefix-list calls by default', () => {
     const template = synth(undefined);
 
     const patterns = Object.values(template.findResources('AWS::Events::Rule')).map(

@@ -14,7 +14,6 @@ afterAll(() => synthesized?.dispose());
 const partition = { Ref: 'AWS::Partition' };
 const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', partition, rest]] });
 const topicArn = arn(':sns:eu-west-1:111111111111:sg-guard-findings');
-const readerArn = arn(':iam::333333333333:role/sg-guard-org-reader');
 const centralBusArn = arn(':events:eu-west-1:111111111111:event-bus/sg-guard-alarms');
 const remediatorArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemediatorFunction'), 'Arn'] };
 const dlqArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RemediatorDeadLetterQueue'), 'Arn'] };
@@ -65,14 +64,18 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
     });
   });
 
-  it('invokes the remediator on successful ingress API calls (fast path)', () => {
+  it('invokes the remediator on successful ingress and prefix-list API calls (fast path)', () => {
     member.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.ec2'],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['ec2.amazonaws.com'],
-          eventName: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'],
+          eventName: [
+            'AuthorizeSecurityGroupIngress',
+            'ModifySecurityGroupRules',
+            'ModifyManagedPrefixList',
+          ],
           errorCode: [{ exists: false }],
         },
       },
@@ -93,7 +96,7 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
     });
   });
 
-  it('gives the remediator exactly the settings of the config', () => {
+  it('gives the remediator exactly the settings of the config, and no org reader role', () => {
     member.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'sg-guard-remediator',
       Environment: {
@@ -103,9 +106,37 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
           SG_GUARD_STRATEGY: 'narrow',
           SG_GUARD_DEFAULT_MODE: 'notify',
           SG_GUARD_ALLOW_GROUP_EXEMPTIONS: 'false',
-          SG_GUARD_ORG_READER_ROLE_ARN: readerArn,
+          SG_GUARD_LEDGER_TABLE: { Ref: Match.stringLikeRegexp('^LedgerTable') },
+          SG_GUARD_MODE_BUCKET: 'sg-guard-mode-map-o-a1b2c3d4e5',
+          SG_GUARD_MODE_BUCKET_REGION: 'us-east-1',
+          SG_GUARD_SECURITY_HUB: 'false',
         },
       },
+    });
+  });
+
+  it('keeps a retained, on-demand, point-in-time-recoverable ledger named sg-guard-ledger', () => {
+    member.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: 'sg-guard-ledger',
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
+    });
+  });
+
+  it('sweeps every hour with the Scheduled Event shape, into the same DLQ', () => {
+    member.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [
+        Match.objectLike({
+          Arn: remediatorArn,
+          DeadLetterConfig: { Arn: dlqArn },
+          Input: Match.absent(),
+        }),
+      ],
     });
   });
 
@@ -204,10 +235,45 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
             },
           },
           {
-            Sid: 'ReadOrganizationTags',
+            Sid: 'KeepTheLedger',
             Effect: 'Allow',
-            Action: 'sts:AssumeRole',
-            Resource: readerArn,
+            Action: [
+              'dynamodb:ConditionCheckItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:Query',
+              'dynamodb:UpdateItem',
+            ],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LedgerTable'), 'Arn'] },
+          },
+          {
+            Sid: 'ReadOwnMode',
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  partition,
+                  ':s3:::sg-guard-mode-map-o-a1b2c3d4e5/modes/',
+                  { Ref: 'AWS::AccountId' },
+                  '.json',
+                ],
+              ],
+            },
+          },
+          {
+            Sid: 'TellAbsentModeFromUnreadable',
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: arn(':s3:::sg-guard-mode-map-o-a1b2c3d4e5'),
+            Condition: {
+              StringEquals: {
+                's3:prefix': { 'Fn::Join': ['', ['modes/', { Ref: 'AWS::AccountId' }, '.json']] },
+              },
+            },
           },
           {
             Effect: 'Allow',
@@ -228,43 +294,19 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
     member.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
-  it('alarms on errors, dead letters, ignored events and failed remediations', () => {
+  it('alarms on what retries did not fix, never on raw Lambda errors', () => {
     const alarms = Object.values(member.findResources('AWS::CloudWatch::Alarm')).map((a) => ({
       name: a.Properties.AlarmName,
-      namespace: a.Properties.Namespace,
       metric: a.Properties.MetricName,
-      threshold: a.Properties.Threshold,
-      dimensions: a.Properties.Dimensions,
     }));
-    const service = [{ Name: 'service', Value: 'remediator' }];
 
     expect(alarms).toEqual([
-      expect.objectContaining({
-        name: 'sg-guard-remediator-errors',
-        namespace: 'AWS/Lambda',
-        metric: 'Errors',
-        threshold: 1,
-      }),
-      expect.objectContaining({
-        name: 'sg-guard-remediator-deadletters',
-        namespace: 'AWS/SQS',
-        metric: 'ApproximateNumberOfMessagesVisible',
-        threshold: 1,
-      }),
-      {
-        name: 'sg-guard-remediator-ignoredevents',
-        namespace: 'sg-guard',
-        metric: 'ignoredEvents',
-        threshold: 1,
-        dimensions: service,
-      },
-      {
-        name: 'sg-guard-remediator-failed',
-        namespace: 'sg-guard',
-        metric: 'failed',
-        threshold: 1,
-        dimensions: service,
-      },
+      { name: 'sg-guard-remediator-deadletters', metric: 'ApproximateNumberOfMessagesVisible' },
+      { name: 'sg-guard-remediator-failed', metric: 'failed' },
+      { name: 'sg-guard-remediator-ignoredevents', metric: 'ignoredEvents' },
+      { name: 'sg-guard-remediator-publishfailed', metric: 'publishFailed' },
+      { name: 'sg-guard-remediator-unpublishedentries', metric: 'unpublishedEntries' },
+      { name: 'sg-guard-remediator-sweepmissing', metric: 'sweepCompleted' },
     ]);
   });
 
