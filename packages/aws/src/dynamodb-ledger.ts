@@ -102,11 +102,16 @@ export class DynamoDbLedger implements RemediationLedger {
               : {}),
           },
           ExpressionAttributeValues: values,
-          ReturnValues: 'UPDATED_NEW',
+          ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { kind: 'acquired', version: Number(response.Attributes?.version?.N ?? 1) };
+      const old = response.Attributes ? headOf(entry.groupId, response.Attributes) : undefined;
+      const previous =
+        old?.lastRecordId !== undefined && old.lastClosedAt !== undefined
+          ? { recordId: old.lastRecordId, closedAt: old.lastClosedAt }
+          : undefined;
+      return { kind: 'acquired', version: (old?.version ?? 0) + 1, ...(previous && { previous }) };
     } catch (error) {
       if (
         error instanceof ConditionalCheckFailedException ||
@@ -163,15 +168,20 @@ export class DynamoDbLedger implements RemediationLedger {
   async close(entry: LedgerEntry, version: number, now: number): Promise<void> {
     await this.transact(entry.groupId, [
       this.headUpdate(entry.groupId, version, {
-        update:
-          'SET #state = :idle, #closed = :now, #version = #version + :one REMOVE #entry, #lease',
+        // Only a close that changed something is what a later fix is a repeat of.
+        update: `SET #state = :idle, #closed = :now, #version = #version + :one${entry.status === 'published' ? ', #last = :last' : ''} REMOVE #entry, #lease`,
         names: {
           '#state': 'state',
           '#closed': 'lastClosedAt',
           '#entry': 'entry',
           '#lease': 'leaseExpiresAt',
+          ...(entry.status === 'published' ? { '#last': 'lastRecordId' } : {}),
         },
-        values: { ':idle': S('idle'), ':now': N(now) },
+        values: {
+          ':idle': S('idle'),
+          ':now': N(now),
+          ...(entry.status === 'published' ? { ':last': S(entry.recordId) } : {}),
+        },
       }),
       this.recordPut(entry),
     ]);
@@ -338,12 +348,14 @@ function headOf(groupId: string, item: Record<string, AttributeValue>): LedgerHe
   const state = (item.state?.S ?? 'idle') as HeadState;
   const leaseExpiresAt = number('leaseExpiresAt');
   const lastClosedAt = number('lastClosedAt');
+  const lastRecordId = item.lastRecordId?.S;
   return {
     groupId,
     state,
     version: number('version') ?? 0,
     ...(leaseExpiresAt !== undefined ? { leaseExpiresAt } : {}),
     ...(lastClosedAt !== undefined ? { lastClosedAt } : {}),
+    ...(lastRecordId !== undefined ? { lastRecordId } : {}),
     ...(item.entry?.S ? { entry: entryOf(item, `head/${groupId}`) } : {}),
   };
 }

@@ -15,8 +15,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   type GroupSnapshot,
+  type InboundRule,
   type PrefixListEntries,
   type RecordedRule,
+  type RevokeRulesResult,
   type RuleToAuthorize,
   rulesFromSecurityGroupRules,
   type SecurityGroupGateway,
@@ -175,6 +177,60 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
       else alreadyGone.push(id);
     }
     return { revoked, alreadyGone };
+  }
+
+  /**
+   * Revokes rules by their exact content (`IpPermissions`), so a rule that its owner edited since
+   * it was read is not touched: EC2 answers `InvalidPermission.NotFound` for content that is no
+   * longer there, and such rules come back in `missing`. EC2 rejects the whole call when one rule
+   * is missing, so then the rules are revoked one by one.
+   */
+  async revokeRules(groupId: string, rules: readonly InboundRule[]): Promise<RevokeRulesResult> {
+    if (rules.length === 0) return { revoked: [], missing: [], retried: false };
+    const batch = await this.revokeContent(groupId, rules);
+    if (batch === 'revoked') return { revoked: rules, missing: [], retried: false };
+    if (rules.length === 1) {
+      return { revoked: [], missing: rules, retried: batch === 'missing-after-retry' };
+    }
+    const revoked: InboundRule[] = [];
+    const missing: InboundRule[] = [];
+    let retried = batch === 'missing-after-retry';
+    for (const rule of rules) {
+      const result = await this.revokeContent(groupId, [rule]);
+      if (result === 'revoked') revoked.push(rule);
+      else missing.push(rule);
+      retried ||= result === 'missing-after-retry';
+    }
+    return { revoked, missing, retried };
+  }
+
+  /**
+   * `missing` when EC2 says a rule's content is not in the group, `missing-after-retry` when it
+   * said so to a retry of the SDK (the first attempt may have applied); other failures are
+   * thrown, typed.
+   */
+  private async revokeContent(
+    groupId: string,
+    rules: readonly InboundRule[],
+  ): Promise<'revoked' | 'missing' | 'missing-after-retry'> {
+    try {
+      await this.ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          // Descriptions are not part of a rule's identity; only access is matched.
+          IpPermissions: rules.map(({ description: _description, ...rule }) =>
+            toIpPermission(rule),
+          ),
+        }),
+      );
+      return 'revoked';
+    } catch (error) {
+      if (!hasAwsCode(error, ...RULE_MISSING)) {
+        throw classifyAwsError(error, 'ec2:RevokeSecurityGroupIngress', groupId);
+      }
+      const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+      return attempts > 1 ? 'missing-after-retry' : 'missing';
+    }
   }
 
   /** `false` when EC2 says a rule id does not exist; other failures are thrown, typed. */

@@ -1,3 +1,5 @@
+import type { RemediationRecord } from './model.js';
+
 /** Codes callers branch on. */
 export type SgGuardErrorCode =
   | 'INVALID_CIDR'
@@ -5,7 +7,9 @@ export type SgGuardErrorCode =
   | 'MALFORMED_EVENT'
   | 'UNSUPPORTED_EVENT'
   | 'INVALID_RECORD'
-  | 'INVALID_SETTINGS';
+  | 'INVALID_SETTINGS'
+  | 'LEASE_HELD'
+  | 'NOTICE_NOT_PUBLISHED';
 
 /**
  * Base of every error the core throws. `code` is stable; `message` is for people.
@@ -83,5 +87,47 @@ export class InvalidSettingsError extends SgGuardError {
   ) {
     super('INVALID_SETTINGS', `${setting}: ${message}`, options);
     this.name = 'InvalidSettingsError';
+  }
+}
+
+/**
+ * Another run holds the group's lease and did not finish while this one waited. Thrown so the
+ * event is retried (Lambda's async retries); by then the holder has finished or its lease has
+ * expired and the retry resumes its entry.
+ */
+export class LeaseHeldError extends SgGuardError {
+  constructor(
+    readonly groupId: string,
+    options?: ErrorOptions,
+  ) {
+    super('LEASE_HELD', `another run is changing ${groupId}; the event will be retried`, options);
+    this.name = 'LeaseHeldError';
+  }
+}
+
+/**
+ * A notice could not be published. The change is made and its ledger entry stays `applied`
+ * (pending), so a retry, the next event for the group or the sweep publishes it; `record` is the
+ * whole record, for the log.
+ */
+export class NoticeNotPublishedError extends SgGuardError {
+  readonly record?: RemediationRecord;
+
+  constructor(
+    readonly groupId: string,
+    readonly recordId: string,
+    options?: ErrorOptions & { readonly record?: RemediationRecord },
+  ) {
+    super(
+      'NOTICE_NOT_PUBLISHED',
+      `the notice of record ${recordId} (${groupId}) could not be published; its ledger entry stays pending: ${
+        options?.cause instanceof Error
+          ? options.cause.message
+          : String(options?.cause ?? 'no cause')
+      }`,
+      options,
+    );
+    this.name = 'NoticeNotPublishedError';
+    if (options?.record) this.record = options.record;
   }
 }

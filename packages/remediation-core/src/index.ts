@@ -9,9 +9,11 @@
  */
 export * from './cidr/cidr.js';
 export * from './errors.js';
+export * from './events/identifiers.js';
 export * from './events/parse.js';
 export * from './exposure/assess.js';
 export * from './ledger/entry-schema.js';
+export * from './ledger/in-memory.js';
 export * from './ledger/ledger.js';
 export * from './ledger/table.js';
 export * from './model.js';
@@ -27,4 +29,3 @@ export * from './rules/normalize.js';
 export * from './rules/permission.js';
 export * from './security-hub/index.js';
 export * from './text/sanitize.js';
-export * from './events/identifiers.js';

@@ -346,4 +346,10 @@ export interface NoticeInput {
   };
   readonly exemption?: { readonly reason: string; readonly until?: string };
   readonly error?: RemediationRecord['error'];
+  /** For `failed`: what was planned (the mail says what did not get done). */
+  readonly planned?: Pick<RemediationPlan, 'authorize' | 'revoke'>;
+  /** For CloudTrail-triggered fixes: seconds from the call to the change. */
+  readonly exposureSeconds?: number;
+  readonly managedBy?: RemediationRecord['managedBy'];
+  readonly repeat?: RemediationRecord['repeat'];
 }

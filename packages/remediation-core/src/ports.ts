@@ -1,6 +1,7 @@
 import type {
   AccountPolicy,
   GroupSnapshot,
+  InboundRule,
   Notice,
   PrefixListEntries,
   RecordedRule,
@@ -35,6 +36,23 @@ export interface SecurityGroupGateway {
     groupId: string,
     ruleIds: readonly string[],
   ): Promise<{ readonly revoked: readonly string[]; readonly alreadyGone: readonly string[] }>;
+  /**
+   * Revokes rules by their exact content (compare-and-swap): a rule whose content is no longer in
+   * the group (edited or removed since it was read) is reported in `missing`, never touched.
+   */
+  revokeRules(groupId: string, rules: readonly InboundRule[]): Promise<RevokeRulesResult>;
+}
+
+/** What {@link SecurityGroupGateway.revokeRules} did. */
+export interface RevokeRulesResult {
+  readonly revoked: readonly InboundRule[];
+  /** Rules whose content was not in the group (edited or removed since they were read). */
+  readonly missing: readonly InboundRule[];
+  /**
+   * Whether a `missing` answer came to a retried call: its first attempt may have applied (a
+   * lost response), so a missing rule may be this run's own revoke.
+   */
+  readonly retried: boolean;
 }
 
 /** The account's mode and name from the organization's tags (cached by the implementation). */

@@ -1,12 +1,14 @@
 /**
- * The one use case: a finding in, the smallest change and a notice out. Pure orchestration over
- * the ports; every AWS call happens behind them.
+ * The one use case: a finding in, the smallest change and a notice out. `decide` (pure) says
+ * what to do; `execute` does it behind the ports, write-ahead: the ledger holds the intent
+ * before any change, what really changed after it, and is closed only once the notice is out.
  */
-import { InvalidRuleError } from './errors.js';
-import { assessGroup, prefixListsToResolve } from './exposure/assess.js';
+
+import { LeaseHeldError, NoticeNotPublishedError } from './errors.js';
+import { prefixListsToResolve } from './exposure/assess.js';
+import type { LedgerEntry, LedgerHead, RemediationLedger } from './ledger/ledger.js';
 import type {
   AccountPolicy,
-  Assessment,
   Exposure,
   Finding,
   GroupSnapshot,
@@ -15,22 +17,24 @@ import type {
   NoticeAction,
   NoticeInput,
   PrefixListEntries,
-  RecordedRule,
   RemediationPlan,
-  RemediationStrategy,
 } from './model.js';
-import { buildNotice } from './notice/notice.js';
-import { planRemediation } from './plan/plan.js';
-import { evaluateExemption } from './policy/exemption.js';
+import { buildNotice, renderNotice } from './notice/notice.js';
 import type { AccountPolicyReader, NoticePublisher, SecurityGroupGateway } from './ports.js';
+import { type Convergence, converge, MAX_REPLANS } from './remediate/converge.js';
+import { decide, type GroupDecision, type RemediationSettings } from './remediate/decide.js';
+import { managedByOf } from './remediate/managed-by.js';
 import {
   type AccessDeniedFailure,
   isAccessDenied,
   isGroupNotFound,
+  isLedgerConflict,
 } from './remediate/port-errors.js';
 import type { RecentNotices } from './remediate/recent-notices.js';
-import { describeRule } from './rules/format.js';
 
+export * from './remediate/converge.js';
+export * from './remediate/decide.js';
+export * from './remediate/managed-by.js';
 export * from './remediate/port-errors.js';
 export * from './remediate/recent-notices.js';
 
@@ -39,15 +43,8 @@ export interface RemediationDeps {
   readonly groups: SecurityGroupGateway;
   readonly policies: AccountPolicyReader;
   readonly notices: NoticePublisher;
-}
-
-/** Deployment settings, validated once at the entry point. */
-export interface RemediationSettings {
-  readonly ports: readonly number[];
-  readonly strategy: RemediationStrategy;
-  readonly allowGroupExemptions: boolean;
-  /** Inbound rules per group and family. @default 60 */
-  readonly ruleQuota?: number;
+  /** The account-region's ledger (an `InMemoryLedger` where no table exists, e.g. `fix`). */
+  readonly ledger: RemediationLedger;
 }
 
 /** Where and when the use case runs. */
@@ -59,12 +56,16 @@ export interface RemediationContext {
   readonly newRecordId: () => string;
   /** Suppresses repeated `would-remediate` / `exempted` notices; none when absent. */
   readonly recentNotices?: RecentNotices;
+  /** How long a run owns a group (about twice the function's timeout). @default 120_000 */
+  readonly leaseMs?: number;
+  /** Waits between tries for a group another run holds. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
  * What happened to one finding. Besides the notice actions: `skipped-off` (mode off, group not
- * read), `group-not-found` (no mail), `not-exposed` (no mail), `already-fixed` (every rule to
- * revoke was gone and nothing new was authorized: an earlier event did the work; no mail),
+ * read), `group-not-found` (no mail), `not-exposed` (no mail), `already-fixed` (nothing left to
+ * change: an earlier run did it, or the owner fixed or edited the rule first; no mail),
  * `suppressed` (the same notice was sent within the TTL; no mail).
  */
 export type RemediationOutcomeKind =
@@ -94,29 +95,35 @@ export interface RemediationOutcome {
   readonly suppressedAction?: NoticeAction;
   /** For `failed`: the denied IAM action. */
   readonly missingPermission?: string;
+  /** Entries of earlier runs that this run found unfinished and published. */
+  readonly finishedEntries?: readonly string[];
 }
 
-interface Decision {
-  readonly finding: Finding;
-  readonly policy: AccountPolicy;
-  readonly group: GroupSnapshot;
-  readonly assessment: Assessment;
-  readonly plan: RemediationPlan;
-}
+/** Tries to take a group another run holds before giving the event back to Lambda. */
+const BEGIN_TRIES = 8;
+/** A close this close to our read may be missing from it (clocks of two containers). */
+const CLOCK_MARGIN_MS = 2_000;
+const DEFAULT_LEASE_MS = 120_000;
+/** A group fixed within this time before and open again is flagged as a repeat. */
+const REPEAT_WINDOW_MS = 86_400_000;
+
+type Loaded = { group: GroupSnapshot; prefixLists: PrefixListEntries };
 
 /**
- * Runs one finding through policy → group → assessment → plan → apply → notice.
+ * Runs one finding through policy → group → {@link decide} → ledger → apply → notice → ledger.
  *
  * - mode `off`: nothing is read or changed. A missing group or no exposure: nothing is sent.
  * - An exempted group (where exemptions are allowed) is mailed `exempted`; mode `notify` mails
  *   `would-remediate` with the plan; both are suppressed when sent within the TTL of
- *   `context.recentNotices`.
- * - mode `enforce`: the narrowing rules are authorized first, then the exposing rules are revoked
- *   by id; what really changed is mailed `remediated`. When every rule was gone already and
- *   nothing new was authorized, nothing is mailed (idempotent).
+ *   `context.recentNotices`. Neither changes anything, so neither touches the ledger.
+ * - mode `enforce`: the intent is written with the group's lease (racing runs wait, then find
+ *   the work done), the plan is applied compare-and-swap (see {@link converge}), the record of
+ *   what really changed is published as `remediated`, and the entry is closed. An unfinished
+ *   entry of an earlier run (cut short, or applied but not published) is finished first.
  * - Access denied on any EC2 call: a `failed` notice names the missing permission, with what
- *   was changed before; not thrown. The policy read, throttling, 5xx and a failed publish are
- *   thrown (the caller retries), so a notice is never lost silently.
+ *   was changed before; not thrown. The policy read, throttling, 5xx, a held lease and a failed
+ *   publish are thrown (the caller retries), and the ledger keeps what was done, so the retry
+ *   resumes instead of guessing.
  *
  * @example
  * const outcome = await remediateFinding({ groupId: 'sg-1', trigger: 'direct' }, deps,
@@ -143,176 +150,502 @@ export async function remediateFinding(
   };
   if (policy.mode === 'off') return { ...base, outcome: 'skipped-off' };
 
+  const run = new Run(finding, policy, deps, settings, context);
+  let loaded: Loaded | undefined;
+  let readAt = context.now().getTime();
   let group: GroupSnapshot | undefined;
-  let prefixLists: PrefixListEntries = new Map();
   try {
     group = await deps.groups.loadGroup({ groupId: finding.groupId, groupName: finding.groupName });
-    const listIds = group ? prefixListsToResolve(group, settings.ports) : [];
-    if (listIds.length > 0) prefixLists = await deps.groups.loadPrefixLists(listIds);
+    loaded = group && (await run.withPrefixLists(group));
   } catch (error) {
     if (isGroupNotFound(error)) return { ...base, outcome: 'group-not-found' };
     // A record names its group by id; a name that could not even be resolved stays an error.
     const groupId = group?.groupId ?? finding.groupId;
     if (!isAccessDenied(error) || groupId === undefined) throw error;
     // What is known goes into the notice: the group when it was read, else just its id.
-    const stub = group ?? { groupId, rules: [] };
-    const assessment = assessGroup(stub, { ports: settings.ports });
-    const decision = {
-      finding,
-      policy,
-      group: stub,
-      assessment,
-      plan: planOf(assessment, settings),
-    };
-    return fail(decision, error, { revoked: [], authorized: [] }, deps, context, base);
+    const stub: GroupSnapshot = group ?? { groupId, rules: [] };
+    return run.fail(run.decideOn({ group: stub, prefixLists: new Map() }), error, base);
   }
-  if (!group) return { ...base, outcome: 'group-not-found' };
+  if (!loaded) return { ...base, outcome: 'group-not-found' };
 
-  const assessment = assessGroup(group, { ports: settings.ports, prefixLists });
-  const assessed = {
+  let decision = run.decideOn(loaded);
+  const described = (d: GroupDecision) => ({
     ...base,
-    groupId: group.groupId,
-    ...(group.groupName ? { groupName: group.groupName } : {}),
-    exposures: assessment.exposures,
-    unresolvedPrefixLists: assessment.unresolvedPrefixLists,
-  };
-  if (assessment.verdict === 'NOT_EXPOSED') return { ...assessed, outcome: 'not-exposed' };
-
-  const plan = planOf(assessment, settings);
-  const decision: Decision = { finding, policy, group, assessment, plan };
-  const planned = { ...assessed, plan };
-
-  const exemption = evaluateExemption(group.tags, {
-    allowGroupExemptions: settings.allowGroupExemptions,
-    now: context.now(),
+    groupId: d.group.groupId,
+    ...(d.group.groupName ? { groupName: d.group.groupName } : {}),
+    exposures: d.assessment.exposures,
+    unresolvedPrefixLists: d.assessment.unresolvedPrefixLists,
+    ...(d.kind === 'not-exposed' ? {} : { plan: d.plan }),
   });
-  if (exemption.exempt) {
-    const { reason, until } = exemption;
-    const extra = { exemption: { reason, ...(until ? { until } : {}) } };
-    return notifyOnce('exempted', decision, extra, deps, context, planned);
+  if (decision.kind === 'not-exposed') return { ...described(decision), outcome: 'not-exposed' };
+  if (decision.kind === 'exempt') return run.notifyOnce('exempted', decision, described(decision));
+  if (decision.kind === 'notify') {
+    return run.notifyOnce('would-remediate', decision, described(decision));
   }
-  if (policy.mode === 'notify') {
-    return notifyOnce('would-remediate', decision, {}, deps, context, planned);
-  }
-  return enforce(decision, deps, context, planned);
-}
 
-function planOf(assessment: Assessment, settings: RemediationSettings): RemediationPlan {
-  return planRemediation(assessment, {
-    strategy: settings.strategy,
-    ...(settings.ruleQuota !== undefined ? { ruleQuota: settings.ruleQuota } : {}),
-  });
-}
-
-/** Authorize first (other ports never blink), then revoke by id; never inside classification. */
-async function enforce(
-  decision: Decision,
-  deps: RemediationDeps,
-  context: RemediationContext,
-  outcome: Omit<RemediationOutcome, 'outcome'>,
-): Promise<RemediationOutcome> {
-  const { group, plan } = decision;
-  // Revokes go by rule id only. A rule without one (read from permissions, not from
-  // DescribeSecurityGroupRules) would be skipped and reported as fixed while still open.
-  const unidentified = plan.revoke.find((rule) => !rule.ruleId);
-  if (unidentified) {
-    throw new InvalidRuleError(
-      `cannot revoke ${describeRule(unidentified)} on ${group.groupId}: the group was read without rule ids`,
-    );
-  }
-  const applied: { revoked: RecordedRule[]; authorized: RecordedRule[] } = {
-    revoked: [],
-    authorized: [],
-  };
-  try {
-    if (plan.authorize.length > 0) {
-      applied.authorized.push(...(await deps.groups.authorize(group.groupId, plan.authorize)));
+  // Enforce: take the group's lease with the intent, finishing what earlier runs left.
+  let expectVersion: number | undefined;
+  for (let attempt = 0; attempt < BEGIN_TRIES; attempt += 1) {
+    const entry = run.intent(decision);
+    const begun = await deps.ledger.begin({
+      entry,
+      now: context.now().getTime(),
+      leaseExpiresAt: context.now().getTime() + run.leaseMs,
+      closedBefore: readAt - CLOCK_MARGIN_MS,
+      ...(expectVersion !== undefined ? { expectVersion } : {}),
+    });
+    if (begun.kind === 'acquired') {
+      const outcome = await run.execute(entry, begun.version, loaded, decision, begun.previous);
+      return { ...outcome, ...run.finished() };
     }
-    const ruleIds = plan.revoke.map((rule) => rule.ruleId as string);
-    const { revoked } = await deps.groups.revoke(group.groupId, ruleIds);
-    const revokedIds = new Set(revoked);
-    applied.revoked.push(
-      ...plan.revoke.filter((rule) => rule.ruleId && revokedIds.has(rule.ruleId)),
+    const { head } = begun;
+    const now = context.now().getTime();
+    if (head.state === 'idle') {
+      // Closed after our read: what we read may predate that run's change.
+      expectVersion = head.version;
+    } else if (head.state === 'applied' || (head.leaseExpiresAt ?? 0) < now) {
+      expectVersion = await run.finish(head);
+    } else {
+      await run.sleep(Math.min(2_000, 100 * 2 ** attempt));
+      expectVersion = undefined;
+      continue;
+    }
+    readAt = context.now().getTime();
+    loaded = await run.load({ groupId: decision.group.groupId });
+    if (!loaded) return { ...base, outcome: 'group-not-found', ...run.finished() };
+    decision = run.decideOn(loaded);
+    if (decision.kind !== 'enforce') {
+      const outcome = decision.kind === 'not-exposed' ? 'already-fixed' : decision.kind;
+      if (outcome === 'already-fixed')
+        return { ...described(decision), outcome, ...run.finished() };
+      const action = outcome === 'exempt' ? 'exempted' : 'would-remediate';
+      return {
+        ...(await run.notifyOnce(action, decision, described(decision))),
+        ...run.finished(),
+      };
+    }
+  }
+  throw new LeaseHeldError(decision.group.groupId);
+}
+
+/**
+ * Finishes the entries that earlier runs left unfinished in the ledger (the sweep's second job):
+ * applied ones are published, ones cut short (lease expired) are resumed against the group.
+ * Returns the record ids it finished; a held lease is left to its holder.
+ */
+export async function finishUnfinishedEntries(
+  heads: readonly LedgerHead[],
+  deps: RemediationDeps,
+  settings: RemediationSettings,
+  context: RemediationContext,
+): Promise<string[]> {
+  const finished: string[] = [];
+  for (const head of heads) {
+    const now = context.now().getTime();
+    if (!head.entry || (head.state === 'intent' && (head.leaseExpiresAt ?? 0) >= now)) continue;
+    const run = new Run(
+      head.entry.decision.finding,
+      head.entry.decision.policy,
+      deps,
+      settings,
+      context,
     );
-  } catch (error) {
-    if (isGroupNotFound(error)) return { ...outcome, outcome: 'group-not-found' };
-    if (!isAccessDenied(error)) throw error;
-    return fail(decision, error, applied, deps, context, outcome);
+    try {
+      await run.finish(head);
+      finished.push(...run.finished().finishedEntries);
+    } catch (error) {
+      // Another run took it first: it is theirs to finish.
+      if (!isLedgerConflict(error)) throw error;
+    }
   }
-
-  // A rule returned without an id already existed: an earlier event authorized it.
-  const authorizedNew = applied.authorized.some((rule) => rule.ruleId !== undefined);
-  if (applied.revoked.length === 0 && !authorizedNew)
-    return { ...outcome, outcome: 'already-fixed' };
-  const notice = await send('remediated', decision, { applied }, deps, context);
-  return { ...outcome, outcome: 'remediated', notice };
+  return finished;
 }
 
-/** Mails `exempted` / `would-remediate` unless the same notice went out within the TTL. */
-async function notifyOnce(
-  action: 'exempted' | 'would-remediate',
-  decision: Decision,
-  extra: Pick<NoticeInput, 'exemption'>,
-  deps: RemediationDeps,
-  context: RemediationContext,
-  outcome: Omit<RemediationOutcome, 'outcome'>,
-): Promise<RemediationOutcome> {
-  const key = {
-    accountId: context.accountId,
-    region: context.region,
-    groupId: decision.group.groupId,
-    action,
-    exposures: decision.assessment.exposures,
-  };
-  if (context.recentNotices?.has(key, context.now())) {
-    return { ...outcome, outcome: 'suppressed', suppressedAction: action };
-  }
-  const notice = await send(action, decision, extra, deps, context);
-  context.recentNotices?.remember(key, context.now());
-  return { ...outcome, outcome: action, notice };
-}
+/** One finding's run: the decisions, ledger transitions and notices it makes. */
+class Run {
+  readonly leaseMs: number;
+  private readonly finishedIds: string[] = [];
 
-async function fail(
-  decision: Decision,
-  error: AccessDeniedFailure,
-  applied: NoticeInput['applied'],
-  deps: RemediationDeps,
-  context: RemediationContext,
-  outcome: Omit<RemediationOutcome, 'outcome'>,
-): Promise<RemediationOutcome> {
-  const notice = await send(
-    'failed',
-    decision,
-    {
-      applied,
+  constructor(
+    private readonly finding: Finding,
+    private readonly policy: AccountPolicy,
+    private readonly deps: RemediationDeps,
+    private readonly settings: RemediationSettings,
+    private readonly context: RemediationContext,
+  ) {
+    this.leaseMs = context.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.context.sleep
+      ? this.context.sleep(ms)
+      : new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  finished(): { finishedEntries: string[] } {
+    return { finishedEntries: [...this.finishedIds] };
+  }
+
+  async load(ref: { groupId?: string; groupName?: string }): Promise<Loaded | undefined> {
+    const group = await this.deps.groups.loadGroup(ref);
+    return group && this.withPrefixLists(group);
+  }
+
+  async withPrefixLists(group: GroupSnapshot): Promise<Loaded> {
+    const listIds = prefixListsToResolve(group, this.settings.ports);
+    const prefixLists =
+      listIds.length > 0 ? await this.deps.groups.loadPrefixLists(listIds) : new Map();
+    return { group, prefixLists };
+  }
+
+  decideOn(loaded: Loaded): GroupDecision {
+    return decide({
+      group: loaded.group,
+      policy: this.policy,
+      prefixLists: loaded.prefixLists,
+      settings: this.settings,
+      now: this.context.now(),
+    });
+  }
+
+  intent(decision: GroupDecision): LedgerEntry {
+    const time = this.context.now().toISOString();
+    return {
+      schemaVersion: 1,
+      recordId: this.context.newRecordId(),
+      accountId: this.context.accountId,
+      region: this.context.region,
+      groupId: decision.group.groupId,
+      status: 'intent',
+      createdAt: time,
+      updatedAt: time,
+      decision: {
+        finding: this.finding,
+        policy: this.policy,
+        group: decision.group,
+        exposures: decision.assessment.exposures,
+        plan: decision.plan,
+      },
+      applied: { revoked: [], authorized: [] },
+    };
+  }
+
+  /** Applies an entry we hold, then publishes and closes it. */
+  async execute(
+    entry: LedgerEntry,
+    version: number,
+    loaded: Loaded,
+    decision: GroupDecision,
+    previous?: { recordId: string; closedAt: number },
+    resuming = false,
+  ): Promise<RemediationOutcome> {
+    let progress = entry.applied;
+    let convergence: Convergence;
+    const outcomeBase = {
+      accountId: this.context.accountId,
+      region: this.context.region,
+      groupId: entry.groupId,
+      ...(loaded.group.groupName ? { groupName: loaded.group.groupName } : {}),
+      mode: this.policy.mode,
+      policy: this.policy,
+      exposures: entry.decision.exposures,
+      unresolvedPrefixLists: decision.assessment.unresolvedPrefixLists,
+      plan: entry.decision.plan,
+    };
+    try {
+      convergence = await converge(entry, loaded.group, {
+        groups: this.deps.groups,
+        settings: this.settings,
+        policy: this.policy,
+        now: this.context.now,
+        reload: () => this.load({ groupId: entry.groupId }),
+        progress: (applied) => {
+          progress = applied;
+        },
+        resuming,
+      });
+    } catch (error) {
+      const cut = { ...entry, applied: progress, updatedAt: this.context.now().toISOString() };
+      if (isAccessDenied(error)) {
+        return this.closeFailed(cut, version, error, outcomeBase);
+      }
+      if (isGroupNotFound(error)) {
+        // Deleted under us: nothing is left to change or to undo.
+        await this.deps.ledger.close(
+          { ...cut, status: 'void' },
+          version,
+          this.context.now().getTime(),
+        );
+        return { ...outcomeBase, outcome: 'group-not-found' };
+      }
+      // Keep what was done so the retry resumes at once, then let the caller retry.
+      await this.deps.ledger.interrupt(cut, version);
+      throw error;
+    }
+    const changed =
+      convergence.applied.revoked.length > 0 ||
+      convergence.applied.authorized.some((rule) => rule.created);
+    if (convergence.unsettled) {
+      const error = {
+        code: 'RULE_KEPT_CHANGING',
+        message: `the group's rules changed under sg-guard ${MAX_REPLANS + 1} times in a row; it stopped and left the group as it is now`,
+      };
+      return this.publishAndClose(entry, version, convergence, 'failed', outcomeBase, error);
+    }
+    if (!changed) {
+      await this.deps.ledger.close(
+        {
+          ...entry,
+          status: 'void',
+          applied: convergence.applied,
+          updatedAt: this.context.now().toISOString(),
+        },
+        version,
+        this.context.now().getTime(),
+      );
+      return { ...outcomeBase, outcome: 'already-fixed' };
+    }
+    return this.publishAndClose(
+      entry,
+      version,
+      convergence,
+      'remediated',
+      outcomeBase,
+      undefined,
+      previous,
+    );
+  }
+
+  /** Finishes an unfinished entry of another run; returns the head version after closing it. */
+  async finish(head: LedgerHead): Promise<number> {
+    const entry = head.entry;
+    if (!entry)
+      throw new NoticeNotPublishedError(
+        head.groupId,
+        'an unfinished ledger head without its entry',
+      );
+    const now = this.context.now().getTime();
+    let version = await this.deps.ledger.takeOver(head, now, now + this.leaseMs);
+    if (head.state === 'applied' && entry.record) {
+      await this.publishRecordOf(entry, version);
+      this.finishedIds.push(entry.recordId);
+      return version + 1;
+    }
+    const run = new Run(
+      entry.decision.finding,
+      entry.decision.policy,
+      this.deps,
+      this.settings,
+      this.context,
+    );
+    const loaded = await this.load({ groupId: entry.groupId });
+    if (!loaded) {
+      await this.deps.ledger.close(
+        { ...entry, status: 'void', updatedAt: this.context.now().toISOString() },
+        version,
+        this.context.now().getTime(),
+      );
+      return version + 1;
+    }
+    await run.execute(entry, version, loaded, run.decideOn(loaded), undefined, true);
+    this.finishedIds.push(entry.recordId);
+    version += 1;
+    return version;
+  }
+
+  private async closeFailed(
+    entry: LedgerEntry,
+    version: number,
+    error: AccessDeniedFailure,
+    outcomeBase: Omit<RemediationOutcome, 'outcome'>,
+  ): Promise<RemediationOutcome> {
+    const convergence: Convergence = {
+      applied: entry.applied,
+      exposures: entry.decision.exposures,
+      dropped: entry.decision.plan.dropped,
+      decision: {
+        kind: 'enforce',
+        group: entry.decision.group,
+        assessment: {
+          groupId: entry.groupId,
+          verdict: 'EXPOSED',
+          exposures: entry.decision.exposures,
+          rules: entry.decision.group.rules,
+          unresolvedPrefixLists: [],
+        },
+        plan: entry.decision.plan,
+      },
+    };
+    const failure = {
+      code: error.awsCode ?? error.code,
+      message: error.message,
+      missingPermission: error.action,
+    };
+    const outcome = await this.publishAndClose(
+      entry,
+      version,
+      convergence,
+      'failed',
+      outcomeBase,
+      failure,
+    );
+    return { ...outcome, missingPermission: error.action };
+  }
+
+  private async publishAndClose(
+    entry: LedgerEntry,
+    version: number,
+    convergence: Convergence,
+    action: 'remediated' | 'failed',
+    outcomeBase: Omit<RemediationOutcome, 'outcome'>,
+    error?: { code: string; message: string; missingPermission?: string },
+    previous?: { recordId: string; closedAt: number },
+  ): Promise<RemediationOutcome> {
+    const changedAt = this.context.now();
+    const { decision } = convergence;
+    const input: NoticeInput = {
+      action,
+      recordId: entry.recordId,
+      time: changedAt.toISOString(),
+      accountId: this.context.accountId,
+      region: this.context.region,
+      finding: entry.decision.finding,
+      policy: entry.decision.policy,
+      group: { ...decision.group, groupId: entry.groupId },
+      assessment: {
+        ...decision.assessment,
+        exposures:
+          convergence.exposures.length > 0 ? convergence.exposures : entry.decision.exposures,
+      },
+      plan: { ...decision.plan, dropped: convergence.dropped },
+      applied: convergence.applied,
+      ...(error ? { error, planned: entry.decision.plan } : {}),
+      ...exposureWindow(entry.decision.finding, changedAt),
+      ...managedByField(entry.decision.group),
+      ...(previous && changedAt.getTime() - previous.closedAt < REPEAT_WINDOW_MS
+        ? {
+            repeat: {
+              previousRecordId: previous.recordId,
+              previousTime: new Date(previous.closedAt).toISOString(),
+            },
+          }
+        : {}),
+    };
+    const notice = buildNotice(input);
+    const applied: LedgerEntry = {
+      ...entry,
+      status: 'applied',
+      applied: convergence.applied,
+      record: notice.record,
+      updatedAt: changedAt.toISOString(),
+    };
+    await this.publishRecordOf(applied, version, notice);
+    return { ...outcomeBase, outcome: action, notice, plan: decision.plan };
+  }
+
+  /** Publish, then close; a failed publish leaves the entry applied (pending) and throws. */
+  private async publishRecordOf(
+    entry: LedgerEntry,
+    version: number,
+    built?: Notice,
+  ): Promise<void> {
+    const notice = built ?? noticeOfRecord(entry);
+    try {
+      await this.deps.notices.publish(notice);
+    } catch (error) {
+      if (entry.status !== 'applied' || built) {
+        await this.deps.ledger.markApplied({ ...entry, status: 'applied' }, version);
+      }
+      throw new NoticeNotPublishedError(entry.groupId, entry.recordId, {
+        cause: error,
+        record: notice.record,
+      });
+    }
+    await this.deps.ledger.close(
+      { ...entry, status: 'published', updatedAt: this.context.now().toISOString() },
+      version,
+      this.context.now().getTime(),
+    );
+  }
+
+  async notifyOnce(
+    action: 'exempted' | 'would-remediate',
+    decision: GroupDecision,
+    outcome: Omit<RemediationOutcome, 'outcome'>,
+  ): Promise<RemediationOutcome> {
+    const key = {
+      accountId: this.context.accountId,
+      region: this.context.region,
+      groupId: decision.group.groupId,
+      action,
+      exposures: decision.assessment.exposures,
+    };
+    if (this.context.recentNotices?.has(key, this.context.now())) {
+      return { ...outcome, outcome: 'suppressed', suppressedAction: action };
+    }
+    const notice = buildNotice({
+      action,
+      recordId: this.context.newRecordId(),
+      time: this.context.now().toISOString(),
+      accountId: this.context.accountId,
+      region: this.context.region,
+      finding: this.finding,
+      policy: this.policy,
+      group: decision.group,
+      assessment: decision.assessment,
+      plan: decision.plan,
+      ...(decision.exemption ? { exemption: decision.exemption } : {}),
+      ...managedByField(decision.group),
+    });
+    await this.deps.notices.publish(notice);
+    this.context.recentNotices?.remember(key, this.context.now());
+    return { ...outcome, outcome: action, notice };
+  }
+
+  /** Access denied while reading the group: a `failed` notice with what is known. */
+  async fail(
+    decision: GroupDecision,
+    error: AccessDeniedFailure,
+    outcome: Omit<RemediationOutcome, 'outcome'>,
+  ): Promise<RemediationOutcome> {
+    const notice = buildNotice({
+      action: 'failed',
+      recordId: this.context.newRecordId(),
+      time: this.context.now().toISOString(),
+      accountId: this.context.accountId,
+      region: this.context.region,
+      finding: this.finding,
+      policy: this.policy,
+      group: decision.group,
+      assessment: decision.assessment,
+      plan: decision.plan,
+      applied: { revoked: [], authorized: [] },
       error: {
         code: error.awsCode ?? error.code,
         message: error.message,
         missingPermission: error.action,
       },
-    },
-    deps,
-    context,
-  );
-  return { ...outcome, outcome: 'failed', notice, missingPermission: error.action };
+    });
+    await this.deps.notices.publish(notice);
+    return { ...outcome, outcome: 'failed', notice, missingPermission: error.action };
+  }
 }
 
-async function send(
-  action: NoticeAction,
-  decision: Decision,
-  extra: Pick<NoticeInput, 'applied' | 'exemption' | 'error'>,
-  deps: RemediationDeps,
-  context: RemediationContext,
-): Promise<Notice> {
-  const notice = buildNotice({
-    action,
-    recordId: context.newRecordId(),
-    time: context.now().toISOString(),
-    accountId: context.accountId,
-    region: context.region,
-    ...decision,
-    ...extra,
-  });
-  await deps.notices.publish(notice);
-  return notice;
+/** The notice of an entry whose record is already built (a pending entry from the ledger). */
+function noticeOfRecord(entry: LedgerEntry): Notice {
+  const record = entry.record;
+  if (!record) throw new NoticeNotPublishedError(entry.groupId, entry.recordId);
+  return renderNotice(record);
+}
+
+function exposureWindow(finding: Finding, changedAt: Date): Pick<NoticeInput, 'exposureSeconds'> {
+  if (finding.trigger !== 'cloudtrail' || !finding.eventTime) return {};
+  const opened = Date.parse(finding.eventTime);
+  if (Number.isNaN(opened)) return {};
+  return { exposureSeconds: Math.max(0, Math.round((changedAt.getTime() - opened) / 1000)) };
+}
+
+function managedByField(group: GroupSnapshot): Pick<NoticeInput, 'managedBy'> {
+  const managedBy = managedByOf(group.tags);
+  return managedBy ? { managedBy } : {};
 }

@@ -71,14 +71,23 @@ export interface LedgerHead {
   readonly leaseExpiresAt?: number;
   /** Epoch ms of the last close: a group read before it may be stale. */
   readonly lastClosedAt?: number;
+  /** Record id of the last closed entry that changed something. */
+  readonly lastRecordId?: string;
   /** The unfinished entry (`intent` or `applied`). */
   readonly entry?: LedgerEntry;
 }
 
 /** The answer to {@link RemediationLedger.begin}. */
 export type BeginResult =
-  /** The lease is ours; the intent is written. */
-  | { readonly kind: 'acquired'; readonly version: number }
+  /**
+   * The lease is ours; the intent is written. `previous` is the group's last closed entry, if
+   * any (a group open again soon after a fix is a repeat).
+   */
+  | {
+      readonly kind: 'acquired';
+      readonly version: number;
+      readonly previous?: { readonly recordId: string; readonly closedAt: number };
+    }
   /** Someone else's head is in the way (held lease, an unfinished entry, or a close after our read). */
   | { readonly kind: 'conflict'; readonly head: LedgerHead };
 

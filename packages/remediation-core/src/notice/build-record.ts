@@ -29,7 +29,9 @@ function copySource(source: RuleSource): RuleSource {
 }
 
 /** The rule as a record stores it: the fields that re-create or remove it, nothing undefined. */
-export function toRecordedRule(rule: RuleToAuthorize & { readonly ruleId?: string }): RecordedRule {
+export function toRecordedRule(
+  rule: RuleToAuthorize & { readonly ruleId?: string; readonly created?: boolean },
+): RecordedRule {
   return {
     ...(rule.ruleId !== undefined && { ruleId: rule.ruleId }),
     protocol: rule.protocol,
@@ -37,6 +39,7 @@ export function toRecordedRule(rule: RuleToAuthorize & { readonly ruleId?: strin
     toPort: rule.toPort,
     source: copySource(rule.source),
     ...(rule.description !== undefined && { description: rule.description }),
+    ...(rule.created !== undefined && { created: rule.created }),
   };
 }
 
@@ -81,6 +84,11 @@ function changesOf(input: NoticeInput): Pick<RemediationRecord, 'revoked' | 'aut
   }
 }
 
+/** ISO 8601 with a zone, as the record schema wants; anything else is left out of the record. */
+function isIsoTime(value: string | undefined): value is string {
+  return value !== undefined && /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)$/.test(value);
+}
+
 /** `all protocols other than … (was allowed by all traffic from 0.0.0.0/0 (sgr-1))`. */
 export function droppedInWords(dropped: DroppedAccess): string {
   return `${dropped.description} (was allowed by ${describeRule(dropped.rule)})`;
@@ -119,6 +127,17 @@ export function buildRecord(input: NoticeInput): RemediationRecord {
     trigger: finding.trigger,
     ...(finding.actor !== undefined && { actor: finding.actor }),
     ...(finding.eventId !== undefined && { eventId: finding.eventId }),
+    ...(isIsoTime(finding.eventTime) && { eventTime: finding.eventTime }),
+    ...(finding.configRuleName !== undefined && { configRuleName: finding.configRuleName }),
+    ...(input.exposureSeconds !== undefined && { exposureSeconds: input.exposureSeconds }),
+    ...(input.managedBy !== undefined && { managedBy: { ...input.managedBy } }),
+    ...(input.repeat !== undefined && { repeat: { ...input.repeat } }),
+    ...(input.action === 'failed' && {
+      planned: {
+        revoke: (input.planned ?? plan).revoke.map(toRecordedRule),
+        authorize: (input.planned ?? plan).authorize.map(toRecordedRule),
+      },
+    }),
     strategy: plan.strategy,
     appliedStrategy: plan.appliedStrategy,
     ...(plan.fallbackReason !== undefined && { fallbackReason: plan.fallbackReason }),

@@ -1,6 +1,4 @@
-import type { NoticeInput, RecordedRule, RemediationRecord } from '../model.js';
-import { undoPlan } from '../record/undo.js';
-import { droppedInWords, toRecordedRule } from './build-record.js';
+import type { RecordedRule, RemediationRecord } from '../model.js';
 import {
   exposureWhy,
   policySourceInWords,
@@ -9,10 +7,28 @@ import {
   triggerInWords,
 } from './words.js';
 
-const UNDO_COMMAND = 'pnpm sg-guard undo --records <file>';
+const UNDO_COMMAND = 'sg-guard undo --records <file>';
+const LEDGER_UNDO_COMMAND = 'sg-guard undo --from-ledger';
 
-function bullets(rules: readonly RecordedRule[], indent = '  '): string[] {
-  return rules.map((rule) => `${indent}- ${ruleInFull(rule)}`);
+/** One line per rule; past `limit`, one line that says how many were left out. */
+function bullets(
+  rules: readonly RecordedRule[],
+  indent = '  ',
+  limit = Number.POSITIVE_INFINITY,
+): string[] {
+  const shown = rules.slice(0, limit).map((rule) => `${indent}- ${ruleInFull(rule)}`);
+  const left = rules.length - shown.length;
+  return left > 0
+    ? [...shown, `${indent}- … and ${left} more (all of them are in the record)`]
+    : shown;
+}
+
+/** `2 h 5 min 3 s`. */
+function durationInWords(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : '', `${s} s`].filter(Boolean).join(' ');
 }
 
 function section(title: string, lines: readonly string[]): string[] {
@@ -44,7 +60,7 @@ function headline(record: RemediationRecord): string {
   }
 }
 
-function facts(record: RemediationRecord, input: NoticeInput): string[] {
+function facts(record: RemediationRecord): string[] {
   const account = record.accountName
     ? `${record.accountId} (${record.accountName})`
     : record.accountId;
@@ -54,25 +70,43 @@ function facts(record: RemediationRecord, input: NoticeInput): string[] {
     record.vpcId ? `, VPC ${record.vpcId}` : '',
   ].join('');
   const actor = record.actor ? `, by ${record.actor}` : '';
-  const eventTime = input.finding.eventTime ? ` at ${input.finding.eventTime}` : '';
+  const eventTime = record.eventTime ? ` at ${record.eventTime}` : '';
   return [
     `Action:         ${record.action}`,
     `Account:        ${account}`,
     `Region:         ${record.region}`,
     `Security group: ${group}`,
     `Mode:           ${record.mode} (${policySourceInWords(record.policySource)})`,
-    `Trigger:        ${triggerInWords(record.trigger, input.finding.configRuleName)}${actor}`,
+    `Trigger:        ${triggerInWords(record.trigger, record.configRuleName)}${actor}`,
     ...(record.eventId ? [`Event:          ${record.eventId}${eventTime}`] : []),
+    ...(record.exposureSeconds !== undefined
+      ? [
+          `Open for:       ${durationInWords(record.exposureSeconds)} (from the API call to the fix)`,
+        ]
+      : []),
+    ...(record.managedBy
+      ? [
+          `Managed by:     ${record.managedBy.tool}${record.managedBy.stack ? ` (${record.managedBy.stack})` : ''}: fix the template or the next deployment re-opens it`,
+        ]
+      : []),
+    ...(record.repeat
+      ? [
+          `REPEAT:         this group was fixed at ${record.repeat.previousTime} (record ${record.repeat.previousRecordId}) and is open again`,
+        ]
+      : []),
     `Decided at:     ${record.time}`,
     `Record:         ${record.recordId}`,
   ];
 }
 
-function exposures(record: RemediationRecord): string[] {
-  const lines = record.exposures.map(
+function exposures(record: RemediationRecord, limit: number): string[] {
+  const shown = record.exposures.slice(0, limit);
+  const left = record.exposures.length - shown.length;
+  const lines = shown.map(
     (e) =>
       `  - ${ruleInFull(e.rule)}: exposes ${portsInWords(e.ports)}; ${exposureWhy(e.rule, e.family, e.reason)}`,
   );
+  if (left > 0) lines.push(`  - … and ${left} more (all of them are in the record)`);
   return section('Exposures', lines.length > 0 ? lines : ['  (none found)']);
 }
 
@@ -94,13 +128,13 @@ const PLANNED = {
   dropped: 'Access that would be dropped:',
 };
 
-function changeLines(changes: ChangeList, labels: typeof MADE): string[] {
+function changeLines(changes: ChangeList, labels: typeof MADE, limit: number): string[] {
   return [
     ...(changes.authorized.length > 0
-      ? [`  ${labels.authorized}`, ...bullets(changes.authorized, '    ')]
+      ? [`  ${labels.authorized}`, ...bullets(changes.authorized, '    ', limit)]
       : []),
     ...(changes.revoked.length > 0
-      ? [`  ${labels.revoked}`, ...bullets(changes.revoked, '    ')]
+      ? [`  ${labels.revoked}`, ...bullets(changes.revoked, '    ', limit)]
       : []),
     ...(changes.dropped.length > 0
       ? [`  ${labels.dropped}`, ...changes.dropped.map((d) => `    - ${d}`)]
@@ -114,30 +148,31 @@ function strategyLine(record: RemediationRecord): string {
     : `  Strategy: ${record.appliedStrategy}`;
 }
 
-function changes(record: RemediationRecord, input: NoticeInput): string[] {
+function changes(record: RemediationRecord, limit: number): string[] {
   switch (record.action) {
     case 'remediated':
-      return section('Changes made', [strategyLine(record), ...changeLines(record, MADE)]);
+      return section('Changes made', [strategyLine(record), ...changeLines(record, MADE, limit)]);
     case 'would-remediate':
       return section('Changes sg-guard would make in enforce mode (nothing was changed)', [
         strategyLine(record),
-        ...changeLines(record, PLANNED),
+        ...changeLines(record, PLANNED, limit),
       ]);
     case 'exempted':
       return section('Changes sg-guard would have made without the exemption', [
         strategyLine(record),
-        ...changeLines(record, PLANNED),
+        ...changeLines(record, PLANNED, limit),
       ]);
     case 'failed': {
       const planned = changeLines(
         {
-          authorized: input.plan.authorize.map(toRecordedRule),
-          revoked: input.plan.revoke.map(toRecordedRule),
-          dropped: input.plan.dropped.map(droppedInWords),
+          authorized: record.planned?.authorize ?? [],
+          revoked: record.planned?.revoke ?? [],
+          dropped: [],
         },
         PLANNED,
+        limit,
       );
-      const made = changeLines(record, MADE);
+      const made = changeLines(record, MADE, limit);
       return [
         ...section('Changes planned', [strategyLine(record), ...planned]),
         ...section('Changes made before the failure', made.length > 0 ? made : ['  none']),
@@ -170,42 +205,67 @@ function failure(record: RemediationRecord): string[] {
   ]);
 }
 
-function undo(record: RemediationRecord): string[] {
-  const plan = undoPlan(record);
-  if (plan.authorize.length + plan.revoke.length === 0) {
+function undo(record: RemediationRecord, limit: number): string[] {
+  const changed = record.action === 'remediated' || record.action === 'failed';
+  // A re-added rule gets a new id, so the old one is not shown.
+  const reAdd = changed ? record.revoked.map(({ ruleId: _id, ...rule }) => rule) : [];
+  const remove = changed ? record.authorized.filter((rule) => rule.created !== false) : [];
+  const keep = changed ? record.authorized.filter((rule) => rule.created === false) : [];
+  if (reAdd.length + remove.length === 0) {
     return section('How to undo', ['  Nothing to undo: sg-guard changed nothing.']);
   }
   return section('How to undo', [
-    '  Save the record below as one line of a file and run:',
-    `    ${UNDO_COMMAND}`,
-    `  Or by hand, in account ${record.accountId}, ${record.region}, group ${record.groupId}:`,
-    ...(plan.authorize.length > 0 ? ['    re-add:', ...bullets(plan.authorize, '      ')] : []),
-    ...(plan.revoke.length > 0 ? ['    remove:', ...bullets(plan.revoke, '      ')] : []),
+    `  Run: ${LEDGER_UNDO_COMMAND} --account ${record.accountId} --region ${record.region} --group ${record.groupId} --record ${record.recordId}`,
+    `  (or save the record below as one line of a file and run ${UNDO_COMMAND});`,
+    '  either way sg-guard checks the record against its ledger before it re-opens anything.',
+    `  By hand, in account ${record.accountId}, ${record.region}, group ${record.groupId}:`,
+    ...(reAdd.length > 0 ? ['    re-add:', ...bullets(reAdd, '      ', limit)] : []),
+    ...(remove.length > 0
+      ? ['    remove (sg-guard added these):', ...bullets(remove, '      ', limit)]
+      : []),
+    ...(keep.length > 0
+      ? ['    keep (they were there before sg-guard):', ...bullets(keep, '      ', limit)]
+      : []),
   ]);
 }
 
+/** How much of a record the mail spells out; the record itself is never shortened. */
+export interface TextOptions {
+  /** Rules listed per section before "… and N more". @default no limit */
+  readonly rulesPerSection?: number;
+  /** Whether the record is repeated as one JSON line at the end. @default true */
+  readonly withRecordLine?: boolean;
+}
+
 /**
- * The readable mail body: headline, facts (account, region, group, mode and where it came from,
- * trigger, actor, event), exposures and why, changes (made, planned or skipped), exemption or
- * failure, policy warnings, how to undo, and the record as one JSON line.
+ * The readable mail body, rendered from the record alone: headline, facts (account, region,
+ * group, mode and where it came from, trigger, actor, event, exposure window, IaC owner,
+ * repeat), exposures and why, changes (made, planned or skipped), exemption or failure, policy
+ * warnings, how to undo, and the record as one JSON line.
  */
-export function buildText(record: RemediationRecord, input: NoticeInput): string {
+export function buildText(record: RemediationRecord, options: TextOptions = {}): string {
+  const limit = options.rulesPerSection ?? Number.POSITIVE_INFINITY;
+  const recordLine =
+    options.withRecordLine === false
+      ? [
+          `The record was too large to repeat here: it is the notice's machine-readable message and the ledger entry ${record.recordId}.`,
+        ]
+      : ['Record (JSON, one line):', JSON.stringify(record)];
   return [
     headline(record),
     '',
-    ...facts(record, input),
-    ...exposures(record),
-    ...changes(record, input),
+    ...facts(record),
+    ...exposures(record, limit),
+    ...changes(record, limit),
     ...exemption(record),
     ...failure(record),
     ...section(
       'Policy warnings',
       record.warnings.map((w) => `  - ${w}`),
     ),
-    ...undo(record),
+    ...undo(record, limit),
     '',
-    'Record (JSON, one line):',
-    JSON.stringify(record),
+    ...recordLine,
     '',
   ].join('\n');
 }

@@ -27,18 +27,11 @@ describe('buildNotice attributes and message', () => {
     const notice = buildNotice(noticeInput('remediated'));
 
     // Assess
+    // Every protocol but e-mail falls back to `default`, so the record is carried once.
     const message = JSON.parse(notice.message) as Record<string, string>;
-    expect(Object.keys(message).sort()).toEqual([
-      'default',
-      'email',
-      'email-json',
-      'lambda',
-      'sqs',
-    ]);
+    expect(Object.keys(message).sort()).toEqual(['default', 'email']);
     expect(message.email).toBe(notice.text);
-    for (const key of ['default', 'sqs', 'lambda', 'email-json']) {
-      expect(JSON.parse(message[key] ?? '')).toEqual(notice.record);
-    }
+    expect(JSON.parse(message.default ?? '')).toEqual(notice.record);
   });
 
   it('ends the mail with the record as one JSON line that undo can read', () => {
@@ -118,11 +111,13 @@ describe('buildNotice mail text', () => {
     expect(body).toContain(
       '  Access dropped:\n    - all protocols other than tcp, udp and icmp (such as GRE 47, ESP 50) (was allowed by all traffic from prefix list pl-0123456789abcdef0 (sgr-0aaaaaaaaaaaaaaa4))',
     );
-    expect(body).toContain('pnpm sg-guard undo --records <file>');
+    expect(body).toContain('sg-guard undo --records <file>');
     expect(body).toContain(
       '    re-add:\n      - tcp 0-65535 from 0.0.0.0/0, description "temporary: debugging"',
     );
-    expect(body).toContain('    remove:\n      - tcp 0-21 from 0.0.0.0/0 (sgr-0bbbbbbbbbbbbbbb1)');
+    expect(body).toContain(
+      '    remove (sg-guard added these):\n      - tcp 0-21 from 0.0.0.0/0 (sgr-0bbbbbbbbbbbbbbb1)',
+    );
   });
 
   it('says notify mode changed nothing and lists what would be done', () => {
@@ -137,7 +132,7 @@ describe('buildNotice mail text', () => {
     );
     expect(body).toContain('  Access that would be dropped:');
     expect(body).toContain('Nothing to undo: sg-guard changed nothing.');
-    expect(body).not.toContain('pnpm sg-guard undo');
+    expect(body).not.toContain('sg-guard undo');
   });
 
   it('gives the exemption reason and until for exempted, or says it is open-ended', () => {
@@ -189,7 +184,9 @@ describe('buildNotice mail text', () => {
     expect(body).toContain(
       'Changes made before the failure\n  Authorized first, so other ports stay open:\n    - tcp 0-21 from 0.0.0.0/0 (sgr-0bbbbbbbbbbbbbbb1)',
     );
-    expect(body).toContain('    remove:\n      - tcp 0-21 from 0.0.0.0/0 (sgr-0bbbbbbbbbbbbbbb1)');
+    expect(body).toContain(
+      '    remove (sg-guard added these):\n      - tcp 0-21 from 0.0.0.0/0 (sgr-0bbbbbbbbbbbbbbb1)',
+    );
     expect(body).not.toContain('re-add:');
   });
 

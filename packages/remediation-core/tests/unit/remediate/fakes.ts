@@ -57,7 +57,10 @@ export class InMemoryEc2 implements SecurityGroupGateway {
 
   async loadGroup(ref: { groupId?: string; groupName?: string }) {
     this.record('loadGroup');
-    if (this.staleSnapshot) return this.staleSnapshot;
+    // Stale once: the read that raced an earlier fix; the next read sees the group as it is.
+    const stale = this.staleSnapshot;
+    this.staleSnapshot = undefined;
+    if (stale) return stale;
     if (ref.groupId) return this.groups.get(ref.groupId);
     return [...this.groups.values()].find((group) => group.groupName === ref.groupName);
   }
@@ -96,6 +99,28 @@ export class InMemoryEc2 implements SecurityGroupGateway {
     const rules = group.rules.filter((rule) => !rule.ruleId || !revoked.includes(rule.ruleId));
     this.groups.set(groupId, { ...group, rules });
     return { revoked, alreadyGone };
+  }
+
+  /** Revoke by content: a rule whose access is no longer in the group comes back in `missing`. */
+  async revokeRules(groupId: string, rules: readonly InboundRule[]) {
+    this.record('revoke', rules.map((rule) => rule.ruleId ?? 'by-content').join(','));
+    const group = this.existing(groupId);
+    const revoked = rules.filter((rule) => group.rules.some((other) => sameAccess(other, rule)));
+    const missing = rules.filter((rule) => !revoked.includes(rule));
+    const rulesLeft = group.rules.filter(
+      (other) => !revoked.some((rule) => sameAccess(other, rule)),
+    );
+    this.groups.set(groupId, { ...group, rules: rulesLeft });
+    return { revoked, missing, retried: false };
+  }
+
+  /** Replaces a rule's content under its id, as `ModifySecurityGroupRules` does. */
+  modifyRule(groupId: string, ruleId: string, change: Partial<RuleToAuthorize>): void {
+    const group = this.existing(groupId);
+    const rules = group.rules.map((rule) =>
+      rule.ruleId === ruleId ? { ...rule, ...change } : rule,
+    );
+    this.groups.set(groupId, { ...group, rules });
   }
 
   private existing(groupId: string): GroupSnapshot {

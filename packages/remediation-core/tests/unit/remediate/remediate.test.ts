@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Finding,
   type GroupSnapshot,
+  InMemoryLedger,
   type Mode,
   RecentNotices,
   type RemediationSettings,
@@ -44,16 +45,17 @@ function world(mode: Mode, group: GroupSnapshot | null = exposedGroup()) {
   const outbox = new Outbox();
   const clock = { now: new Date('2030-06-01T12:00:00Z') };
   const recentNotices = new RecentNotices();
+  const ledger = new InMemoryLedger();
   let ids = 0;
   const run = (settings: RemediationSettings = narrow, event: Finding = finding) =>
-    remediateFinding(event, { groups: ec2, policies, notices: outbox }, settings, {
+    remediateFinding(event, { groups: ec2, policies, notices: outbox, ledger }, settings, {
       accountId: ACCOUNT,
       region: REGION,
       now: () => clock.now,
       newRecordId: () => `record-${++ids}`,
       recentNotices,
     });
-  return { ec2, policies, outbox, clock, run };
+  return { ec2, policies, outbox, clock, ledger, run };
 }
 
 const ports = (rules: readonly { fromPort: number; toPort: number; source: unknown }[]) =>
@@ -461,7 +463,7 @@ describe('remediateFinding: trouble', () => {
     expect(ec2.calls).not.toContain('revoke sgr-world');
   });
 
-  it('refuses a group read without rule ids before changing anything, instead of calling it fixed', async () => {
+  it('revokes a rule read without a rule id by its content, and closes it for real', async () => {
     // Prepare
     const { ec2, outbox, run } = world(
       'enforce',
@@ -469,12 +471,14 @@ describe('remediateFinding: trouble', () => {
     );
 
     // Act
-    const outcome = run();
+    const outcome = await run();
 
     // Assess
-    await expect(outcome).rejects.toMatchObject({ code: 'INVALID_RULE' });
-    expect(ec2.calls.filter((call) => /authorize|revoke/.test(call))).toEqual([]);
-    expect(outbox.notices).toEqual([]);
+    expect(outcome.outcome).toBe('remediated');
+    expect(ports(ec2.rulesOf(GROUP_ID))).toEqual(
+      ports([tcp(0, 21, v4('0.0.0.0/0')), tcp(23, 65535, v4('0.0.0.0/0'))]),
+    );
+    expect(outbox.notices[0]?.record.revoked).toHaveLength(1);
   });
 
   it('reports group-not-found when the group disappears before the revoke', async () => {
