@@ -113,7 +113,12 @@ export function parseDeployedConfig(document: unknown, path: string): LoadedConf
         : undefined;
   return {
     path,
-    settings: { ...remediation, ports: [...remediation.ports].sort((a, b) => a - b) },
+    settings: {
+      ports: [...remediation.ports].sort((a, b) => a - b),
+      strategy: remediation.strategy,
+      defaultMode: remediation.defaultMode,
+      allowGroupExemptions: remediation.allowGroupExemptions,
+    },
     scope: {
       ...(managementAccountId ? { managementAccountId } : {}),
       excludedAccounts: targets.excludedAccounts,

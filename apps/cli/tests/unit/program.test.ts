@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/io.js';
@@ -126,5 +127,58 @@ describe('sg-guard program', () => {
     await expect(parsing).rejects.toMatchObject({ code: 'commander.helpDisplayed', exitCode: 0 });
     expect(io.exitCode).toBe(0);
     expect(io.stdoutText()).toContain('--from-file <file>');
+  });
+
+  it("prints the package's version with --version", async () => {
+    // Prepare
+    const io = memoryIo();
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+
+    // Act
+    const code = await runCli(['--version'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.stdoutText()).toBe(`${version}\n`);
+  });
+
+  it('gives --help examples under the installed name, sg-guard', async () => {
+    // Act
+    const top = memoryIo();
+    await runCli(['--help'], top);
+    const audit = memoryIo();
+    await runCli(['audit', '--help'], audit);
+
+    // Assess
+    expect(top.stdoutText()).toContain('Usage: sg-guard [options] [command]');
+    expect(top.stdoutText()).toContain('  sg-guard audit --org --format html --output report.html');
+    expect(audit.stdoutText()).toContain('  sg-guard audit --org --fail-on-findings');
+    expect(audit.stdoutText()).toContain('--config <file>');
+    expect(`${top.stdoutText()}${audit.stdoutText()}`).not.toContain('pnpm sg-guard');
+  });
+
+  it.each([
+    [['audit', '--everything', '--json'], "unknown option '--everything'"],
+    [['explain', '--json'], "required option '--from-file <file>' not specified"],
+    [
+      ['audit', '--format', 'json', '--strategy', 'delete'],
+      "option '--strategy <strategy>' argument 'delete' is invalid. Allowed choices are narrow, revoke.",
+    ],
+    [['scan', '--json'], "unknown command 'scan'"],
+  ])('prints the usage error of %j as a JSON error object on stdout', async (args, message) => {
+    // Prepare
+    const io = memoryIo();
+
+    // Act
+    const code = await runCli(args, io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(io.stdoutText())).toEqual({
+      error: { code: 'USAGE', message, hint: 'run with --help for usage' },
+    });
+    expect(io.stderrText()).toBe('');
   });
 });

@@ -1,5 +1,8 @@
 import type { AccountPolicy, GroupSnapshot } from '@sg-guard/remediation-core';
 import { describe, expect, it } from 'vitest';
+import { unprotectedAccounts } from '../../../src/audit/aws-audit.js';
+import { failOnFindingsLine, formatAuditReport } from '../../../src/audit/format.js';
+import { auditExitCode } from '../../../src/audit/report.js';
 import { type AuditEnvironment, type AuditProgress, runAudit } from '../../../src/audit/run.js';
 
 const world22 = (groupId: string, tags?: Record<string, string>): GroupSnapshot => ({
@@ -223,5 +226,70 @@ describe('runAudit', () => {
       reason: 'bastion, CHG-1',
     });
     expect(ignored.accounts[0]?.regions[0]?.exposedGroups[0]?.exemption).toBeUndefined();
+  });
+
+  it('counts a group whose prefix list could not be read as unknown, and --fail-on-findings fails on it', async () => {
+    // Prepare: the only rule on port 22 names a prefix list whose entries were not returned.
+    const unreadable: GroupSnapshot = {
+      groupId: 'sg-pl',
+      groupName: 'partner',
+      rules: [
+        {
+          ruleId: 'sgr-pl',
+          protocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          source: { kind: 'prefix-list', prefixListId: 'pl-shared' },
+        },
+      ],
+    };
+    const env = environment({ 'a/eu-west-1': [unreadable] });
+
+    // Act
+    const report = await runAudit([{ accountId: 'a' }], env, {
+      ...SETTINGS,
+      regions: ['eu-west-1'],
+    });
+
+    // Assess
+    const region = report.accounts[0]?.regions[0];
+    expect(region?.exposedGroups).toEqual([]);
+    expect(region?.unknownGroups).toEqual([
+      { groupId: 'sg-pl', groupName: 'partner', unresolvedPrefixLists: ['pl-shared'] },
+    ]);
+    expect(report.summary).toMatchObject({ exposedGroups: 0, unknownGroups: 1 });
+    expect(auditExitCode(report.summary, true)).toBe(2);
+    expect(auditExitCode(report.summary, false)).toBe(0);
+    expect(failOnFindingsLine(report)).toBe(
+      'sg-guard: --fail-on-findings: 1 group(s) whose exposure is unknown (prefix lists that could not be read; unknown is not clean)',
+    );
+  });
+
+  it('marks the management account and excluded accounts as not protected by the StackSet', async () => {
+    // Prepare
+    const env = environment({ 'm/eu-west-1': [world22('sg-1')] });
+
+    // Act
+    const report = await runAudit(
+      [{ accountId: 'm' }, { accountId: 'x' }, { accountId: 'y' }],
+      env,
+      {
+        ...SETTINGS,
+        regions: ['eu-west-1'],
+        unprotected: unprotectedAccounts({ managementAccountId: 'm', excludedAccounts: ['x'] }),
+      },
+    );
+
+    // Assess
+    const [management, excluded, member] = report.accounts;
+    expect(management?.unprotected?.reason).toBe('management-account');
+    expect(management?.unprotected?.message).toContain('never gets a StackSet stack instance');
+    expect(management?.unprotected?.message).toContain('sg-guard fix --accounts m');
+    expect(excluded?.unprotected?.reason).toBe('excluded');
+    expect(member?.unprotected).toBeUndefined();
+    expect(report.summary.unprotectedAccounts).toBe(2);
+    const table = formatAuditReport(report, 'table');
+    expect(table).toContain('NOT PROTECTED (management account)');
+    expect(table).toContain('m: not protected: the management account never gets');
   });
 });

@@ -212,3 +212,94 @@ describe('explain exit codes and errors', () => {
     expect(io.stdoutText()).toBe('');
   });
 });
+
+describe('explain on input a newcomer might hand it', () => {
+  const explainStdin = async (json: unknown, bom = false) => {
+    const io = memoryIo({ stdinText: `${bom ? '\uFEFF' : ''}${JSON.stringify(json)}` });
+    const code = await runCli(['explain', '--from-file', '-'], io);
+    return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
+  };
+  const permission = (extra: Record<string, unknown>) => ({
+    IpProtocol: 'tcp',
+    FromPort: 22,
+    ToPort: 22,
+    IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+    ...extra,
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark (PowerShell, Notepad)', async () => {
+    // Act
+    const { code, stdout } = await explainStdin(
+      { SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [permission({})] }] },
+      true,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('sg-1: EXPOSED');
+  });
+
+  it('calls FromPort "22" a type error, naming the group and the field, not a port out of range', async () => {
+    // Act
+    const { code, stderr } = await explainStdin({
+      SecurityGroups: [
+        { GroupId: 'sg-ok', IpPermissions: [permission({})] },
+        { GroupId: 'sg-2', GroupName: 'web', IpPermissions: [permission({ FromPort: '22' })] },
+      ],
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'sg-guard: -: group sg-2 (web): IpPermissions[0].FromPort: expected a whole number, got the string "22"\n',
+    );
+    expect(stderr).not.toContain('out of range');
+  });
+
+  it('names the group when the core rejects a rule (a bad CIDR)', async () => {
+    // Act
+    const { code, stderr } = await explainStdin({
+      SecurityGroups: [
+        { GroupId: 'sg-3', IpPermissions: [permission({ IpRanges: [{ CidrIp: '0.0.0.0/33' }] })] },
+      ],
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^sg-guard: -: group sg-3: .*0\.0\.0\.0\/33/);
+  });
+
+  it('names the group and the rule in describe-security-group-rules input', async () => {
+    // Act
+    const { code, stderr } = await explainStdin({
+      SecurityGroupRules: [
+        {
+          GroupId: 'sg-4',
+          SecurityGroupRuleId: 'sgr-9',
+          IsEgress: false,
+          IpProtocol: 'tcp',
+          FromPort: 22,
+          ToPort: '22',
+          CidrIpv4: '0.0.0.0/0',
+        },
+      ],
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'group sg-4, rule sgr-9: ToPort: expected a whole number, got the string "22"',
+    );
+  });
+
+  it('names an item without a GroupId by its position', async () => {
+    // Act
+    const { code, stderr } = await explainStdin({
+      SecurityGroups: [{ GroupId: 'sg-ok' }, { GroupName: 'nameless' }],
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain('group #2 (no GroupId): GroupId: missing (expected a string)');
+  });
+});
