@@ -7,10 +7,10 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { SgGuardConfig } from './config.js';
-import { assetBucketName, STACK_NAMES } from './naming.js';
+import { assetBucketName, ORGANIZATIONS_EVENTS_REGION, STACK_NAMES } from './naming.js';
 import { AssetBucketStack } from './stacks/asset-bucket-stack.js';
 import { CentralStack } from './stacks/central-stack.js';
-import { OrgReaderStack } from './stacks/org-reader-stack.js';
+import { ModePublisherStack } from './stacks/mode-publisher-stack.js';
 import { RolloutStack } from './stacks/rollout-stack.js';
 
 /**
@@ -42,7 +42,8 @@ export interface BuildAppOptions {
 /** The stacks of the app, by role. */
 export interface SgGuardStacks {
   readonly central: CentralStack;
-  readonly orgReader: OrgReaderStack;
+  /** Present when the config has a `modeMap`. */
+  readonly modePublisher?: ModePublisherStack;
   readonly assets: readonly AssetBucketStack[];
   readonly rollout: RolloutStack;
 }
@@ -63,7 +64,7 @@ export function buildApp(
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   // Stacks without file assets deploy with the caller's credentials and need no `cdk bootstrap`
-  // (the management account and every target region stay unbootstrapped).
+  // (the security account and the other target regions stay unbootstrapped).
   const direct = () => new CliCredentialsStackSynthesizer();
   const central = new CentralStack(app, STACK_NAMES.central, {
     config,
@@ -71,12 +72,20 @@ export function buildApp(
     description: 'sg-guard central: findings topic, key and alarm inbox (security account)',
     synthesizer: direct(),
   });
-  const orgReader = new OrgReaderStack(app, STACK_NAMES.orgReader, {
-    config,
-    env: { account: config.orgReaderRole.accountId, region: config.central.region },
-    description: 'sg-guard: read-only Organizations role for member remediators',
-    synthesizer: direct(),
-  });
+  const { modeMap, modePublisher: publisherAccount } = config;
+  const modePublisher =
+    modeMap && publisherAccount
+      ? new ModePublisherStack(app, STACK_NAMES.modePublisher, {
+          config,
+          bucketName: modeMap.bucketName,
+          // Organizations delivers its events to us-east-1 only; the config insists on it too.
+          env: { account: publisherAccount.accountId, region: ORGANIZATIONS_EVENTS_REGION },
+          description: 'sg-guard: the mode map and its publisher (management or delegated admin)',
+          // Has a file asset (the publisher's code): deployed with the bootstrap stack of its
+          // environment.
+          synthesizer: new DefaultStackSynthesizer(),
+        })
+      : undefined;
   const admin = config.stackSetsAdmin;
   // The rollout stack holds its own region's asset bucket; every other target region gets one.
   const assets = config.targets.regions
@@ -100,5 +109,5 @@ export function buildApp(
     synthesizer: new DefaultStackSynthesizer(),
   });
   for (const stack of assets) rollout.addStackDependency(stack, 'assets must exist first');
-  return { app, stacks: { central, orgReader, assets, rollout } };
+  return { app, stacks: { central, modePublisher, assets, rollout } };
 }

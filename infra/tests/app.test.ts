@@ -81,11 +81,40 @@ describe('the sg-guard app', () => {
     ]);
   });
 
+  it('has no role that another account can assume: every trust policy names AWS services only', () => {
+    const trusts = [...synthesized.templates].flatMap(([template, json]) =>
+      Object.entries(json.Resources)
+        .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+        .flatMap(([resource, role]) => {
+          const document = role.Properties?.AssumeRolePolicyDocument as {
+            Statement: { Principal: Record<string, unknown>; Condition?: unknown }[];
+          };
+          return document.Statement.map((statement) => ({ template, resource, statement }));
+        }),
+    );
+
+    expect(trusts.length).toBeGreaterThan(5);
+    for (const { template, resource, statement } of trusts) {
+      const where = `${template} ${resource}`;
+      expect(Object.keys(statement.Principal), where).toEqual(['Service']);
+      expect(JSON.stringify(statement), where).not.toContain('sg-guard-remediator-');
+    }
+  });
+
+  it('grants no role sts:AssumeRole on another role (the org reader role is gone)', () => {
+    const assumes = statementsOf(synthesized.templates).filter(
+      ({ kind, statement }) =>
+        kind === 'identity' && actionsOf(statement).some((action) => action.startsWith('sts:')),
+    );
+
+    expect(assumes).toEqual([]);
+  });
+
   it('synthesizes one template per stack, and the member template', () => {
     expect([...synthesized.templates.keys()].sort()).toEqual(
       [
         'SgGuardCentral',
-        'SgGuardOrgReader',
+        'SgGuardModePublisher',
         'SgGuardAssets-eu-central-1',
         'SgGuardAssets-us-east-1',
         'SgGuardRollout',
@@ -97,12 +126,14 @@ describe('the sg-guard app', () => {
   describe('snapshots (asset hashes stripped)', () => {
     expect.addSnapshotSerializer(assetHashSerializer);
 
-    it.each(['SgGuardCentral', 'SgGuardOrgReader', 'SgGuardAssets-eu-central-1', 'SgGuardRollout'])(
-      '%s',
-      (stackName) => {
-        expect(synthesized.templates.get(stackName)).toMatchSnapshot();
-      },
-    );
+    it.each([
+      'SgGuardCentral',
+      'SgGuardModePublisher',
+      'SgGuardAssets-eu-central-1',
+      'SgGuardRollout',
+    ])('%s', (stackName) => {
+      expect(synthesized.templates.get(stackName)).toMatchSnapshot();
+    });
 
     it('member (StackSet template)', () => {
       expect(synthesized.member.json).toMatchSnapshot();

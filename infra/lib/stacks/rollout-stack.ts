@@ -1,6 +1,7 @@
 import { DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import {
   Capability,
   DeploymentType,
@@ -35,9 +36,21 @@ export class RolloutStack extends Stack {
   /** The StackSet. */
   readonly stackSet: StackSet;
 
+  /**
+   * Whether this synthesis bundles the member's code and uploads it. `cdk ls`, `cdk destroy`
+   * and deploying only other stacks skip bundling; the bundled code then has no staged file,
+   * and cdk-stacksets' copy of it into the asset buckets would fail with CannotFindAsset. The
+   * member is then synthesized without its uploads: those commands do not deploy it.
+   */
+  readonly uploadsMemberAssets: boolean;
+
   constructor(scope: Construct, id: string, props: RolloutStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.uploadsMemberAssets = this.bundlingRequired;
+    // The CLI matches its bundling patterns against node paths: `cdk deploy -e SgGuardRollout`
+    // names this stack but not `SgGuardRollout/Member`. The member bundles exactly when we do.
+    this.node.setContext(cxapi.BUNDLING_STACKS, this.uploadsMemberAssets ? ['**'] : []);
     // The asset bucket of this stack's own region lives here: from a sibling stack of the same
     // environment it would be a CloudFormation export, and an imported bucket makes cdk-stacksets
     // warn that it cannot add a bucket policy. Other regions' buckets are referenced by their
@@ -55,7 +68,7 @@ export class RolloutStack extends Stack {
     // stack's children, so the StackSet never points at code that is not there yet.
     this.member = new MemberStack(this, 'Member', {
       config,
-      assetBuckets,
+      assetBuckets: this.uploadsMemberAssets ? assetBuckets : [],
     });
     const { targets, rollout, stackSetsAdmin } = config;
     this.stackSet = new StackSet(this, 'StackSet', {
@@ -69,9 +82,9 @@ export class RolloutStack extends Stack {
       }),
       target: StackSetTarget.fromOrganizationalUnits({
         regions: targets.regions,
+        // No account filter: auto-deployment ignores it (an account that moves between target
+        // OUs is deployed to), so OU placement and the `off` mode keep accounts out instead.
         organizationalUnits: targets.organizationalUnitIds,
-        // cdk-stacksets turns any list, even an empty one, into a DIFFERENCE filter.
-        excludeAccounts: targets.excludedAccounts.length > 0 ? targets.excludedAccounts : undefined,
       }),
       capabilities: [Capability.NAMED_IAM],
       operationPreferences: {

@@ -88,7 +88,7 @@ describe('ModePublisherStack', () => {
           Condition: {
             StringEquals: {
               ...remediators.StringEquals,
-              's3:prefix': 'modes/${aws:PrincipalAccount}.json',
+              's3:prefix': `modes/\${aws:PrincipalAccount}.json`,
             },
             ArnLike: remediators.ArnLike,
           },

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
+import { AssetManifestArtifact, BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RolloutStack } from '../../lib/stacks/rollout-stack.js';
 import { type SynthesizedApp, synthesizeApp } from '../support/synth.js';
 
 let synthesized: SynthesizedApp;
@@ -38,10 +43,10 @@ describe('RolloutStack', () => {
       StackInstancesGroup: [
         {
           Regions: config.targets.regions,
+          // No account filter: auto-deployment would ignore it.
           DeploymentTargets: {
             OrganizationalUnitIds: config.targets.organizationalUnitIds,
-            Accounts: config.targets.excludedAccounts,
-            AccountFilterType: 'DIFFERENCE',
+            AccountFilterType: 'NONE',
           },
         },
       ],
@@ -116,5 +121,46 @@ describe('RolloutStack', () => {
     expect(stacks.assets.map((s) => s.region)).toEqual(others);
     expect(stacks.assets.map((s) => s.stackName)).toEqual(others.map((r) => `SgGuardAssets-${r}`));
     expect(stacks.rollout.dependencies).toEqual(expect.arrayContaining([...stacks.assets]));
+  });
+
+  it.each([
+    ['cdk ls and cdk destroy', []],
+    ['a deploy of another stack only (-e SgGuardCentral)', ['SgGuardCentral']],
+  ])('synthesizes without bundling or uploading the member for %s', (_command, patterns) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'sg-guard-unbundled-'));
+    try {
+      const app = new App({ outdir, context: { [BUNDLING_STACKS]: patterns } });
+      const stack = new RolloutStack(app, 'SgGuardRollout', {
+        config: synthesized.config,
+        otherAssetBuckets: [],
+        env: { account: '222222222222', region: synthesized.config.stackSetsAdmin.region },
+      });
+
+      expect(() => app.synth()).not.toThrow();
+      expect(stack.uploadsMemberAssets).toBe(false);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('Custom::CDKBucketDeployment', 0);
+      template.resourceCountIs('AWS::CloudFormation::StackSet', 1);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('bundles and uploads the member when only this stack is deployed (-e SgGuardRollout)', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'sg-guard-exclusive-'));
+    try {
+      const app = new App({ outdir, context: { [BUNDLING_STACKS]: ['SgGuardRollout'] } });
+      const stack = new RolloutStack(app, 'SgGuardRollout', {
+        config: synthesized.config,
+        otherAssetBuckets: [],
+        env: { account: '222222222222', region: synthesized.config.stackSetsAdmin.region },
+      });
+      app.synth();
+
+      expect(stack.uploadsMemberAssets).toBe(true);
+      Template.fromStack(stack).resourceCountIs('Custom::CDKBucketDeployment', 1);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,13 +11,14 @@ beforeAll(() => {
     exampleConfigWith((config) => ({
       ...config,
       stackSetsAdmin: { accountId: '333333333333', delegatedAdmin: false, region: 'us-west-2' },
-      targets: { ...config.targets, regions: ['eu-west-1', 'eu-central-1'], excludedAccounts: [] },
+      targets: { ...config.targets, regions: ['eu-west-1', 'eu-central-1'] },
       remediation: {
         ports: [22, 3389],
         strategy: 'revoke',
         defaultMode: 'enforce',
         allowGroupExemptions: true,
         fastPath: false,
+        sweepSchedule: 'rate(1 hour)',
       },
       config: { recorderMode: 'create' },
       rollout: {
@@ -87,8 +88,9 @@ describe('RolloutStack from the management account', () => {
 
   it('leaves the fast path out and creates the Config recorder with CloudFormation', () => {
     const member = synthesized.member.template;
+    // Schedule rules (the sweep) have no pattern.
     const patterns = Object.values(member.findResources('AWS::Events::Rule')).map((rule) =>
-      JSON.stringify(rule.Properties.EventPattern),
+      JSON.stringify(rule.Properties.EventPattern ?? {}),
     );
 
     expect(patterns.some((p) => p.includes('AWS API Call via CloudTrail'))).toBe(false);
