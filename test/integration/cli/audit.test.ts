@@ -1,20 +1,40 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AuditReport } from '@sg-guard/cli';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AuditReport, MemoryIo } from '@sg-guard/cli';
 import { memoryIo } from '@sg-guard/cli';
 import { formatRule, MANAGEMENT_ACCOUNT_ID } from '@sg-guard/emulator';
 import type { InboundRule } from '@sg-guard/remediation-core';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildCliEstate, type CliEstate, callAsManagement, REGIONS, sgGuard } from './support.js';
 
 let estate: CliEstate;
+let work: string;
+/** The deployed config of these tests: the emulator's management account, default `enforce`. */
+let config: string;
 const BOTH = REGIONS.join(',');
+const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 // Audits change nothing, so one estate serves the whole file.
 beforeAll(async () => {
+  // The SDK's once-per-process notice that its 2027 releases need Node 22 is not a test result.
+  vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   estate = await buildCliEstate();
+  work = await mkdtemp(join(tmpdir(), 'sg-guard-audit-'));
+  config = join(work, 'sg-guard.config.json');
+  const deployed = JSON.parse(await readFile(join(REPOSITORY, 'sg-guard.config.json'), 'utf8'));
+  deployed.stackSetsAdmin = { accountId: MANAGEMENT_ACCOUNT_ID, delegatedAdmin: false };
+  deployed.orgReaderRole = { location: 'management', accountId: MANAGEMENT_ACCOUNT_ID };
+  deployed.targets.excludedAccounts = [];
+  deployed.remediation.defaultMode = 'enforce';
+  await writeFile(config, JSON.stringify(deployed));
 });
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+/** `sg-guard audit … --config <the tests' config>`. */
+const audit = (io: MemoryIo, ...args: string[]) =>
+  sgGuard(io, 'audit', ...args, '--config', config);
 beforeEach(() => callAsManagement(estate.organization.endpoint));
 
 const idOf = (name: keyof CliEstate['credentials']) => estate.organization.accounts[name].accountId;
@@ -36,7 +56,7 @@ function comparable(rule: InboundRule): string {
 
 async function auditJson(...args: string[]): Promise<{ code: number; report: AuditReport }> {
   const io = memoryIo();
-  const { code, stdout } = await sgGuard(io, 'audit', ...args, '--json');
+  const { code, stdout } = await audit(io, ...args, '--json');
   return { code, report: JSON.parse(stdout) as AuditReport };
 }
 
@@ -84,6 +104,71 @@ describe('audit --org', () => {
     expect(byId[idOf('enforced')]).toEqual(['enforce', 'default', regions]);
     expect(byId[idOf('notified')]).toEqual(['notify', 'account', regions]);
     expect(byId[idOf('retired')]).toEqual(['off', 'ou', regions]);
+  });
+});
+
+describe('audit settings from the deployed config', () => {
+  it("reads the repository's sg-guard.config.json without --config: the documented rollout deploys notify", async () => {
+    // Act
+    const { code, stdout } = await sgGuard(
+      memoryIo(),
+      'audit',
+      '--accounts',
+      idOf('enforced'),
+      '--regions',
+      'eu-west-1',
+      '--json',
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as AuditReport;
+    expect(report.settings).toEqual({
+      defaultMode: 'notify',
+      allowGroupExemptions: false,
+      configFile: join(REPOSITORY, 'sg-guard.config.json'),
+      overrides: [],
+    });
+    expect(report.accounts[0]?.policy).toMatchObject({
+      mode: 'notify',
+      source: { kind: 'default' },
+    });
+  });
+
+  it('lets --default-mode and --ports override the config, and says so', async () => {
+    // Act
+    const { report } = await auditJson(
+      '--accounts',
+      idOf('enforced'),
+      '--regions',
+      'eu-west-1',
+      '--default-mode',
+      'off',
+      '--ports',
+      '22,3389',
+    );
+
+    // Assess
+    expect(report.ports).toEqual([22, 3389]);
+    expect(report.settings?.overrides).toEqual(['--ports', '--default-mode']);
+    expect(report.accounts[0]?.policy?.mode).toBe('off');
+  });
+
+  it('shows the management account as not protected by the StackSet, and how to cover it', async () => {
+    // Act
+    const { stdout } = await audit(memoryIo(), '--org', '--regions', 'eu-west-1');
+    const { report } = await auditJson('--org', '--regions', 'eu-west-1');
+
+    // Assess
+    const management = report.accounts.find((a) => a.accountId === MANAGEMENT_ACCOUNT_ID);
+    expect(management?.unprotected?.reason).toBe('management-account');
+    expect(report.accounts.filter((a) => a.unprotected)).toHaveLength(1);
+    expect(report.summary.unprotectedAccounts).toBe(1);
+    expect(stdout).toContain('NOT PROTECTED (management account)');
+    expect(stdout).toContain(
+      `${MANAGEMENT_ACCOUNT_ID}: not protected: the management account never gets a StackSet stack instance`,
+    );
+    expect(stdout).toContain(`sg-guard fix --accounts ${MANAGEMENT_ACCOUNT_ID}`);
   });
 });
 
@@ -162,17 +247,15 @@ describe('audit failures and exit codes', () => {
 
   it('exits 2 with --fail-on-findings when anything is exposed, even if a region failed', async () => {
     // Act
-    const exposed = await sgGuard(
+    const exposed = await audit(
       memoryIo(),
-      'audit',
       '--org',
       '--regions',
       'eu-west-1,xx-nowhere-1',
       '--fail-on-findings',
     );
-    const clean = await sgGuard(
+    const clean = await audit(
       memoryIo(),
-      'audit',
       '--accounts',
       MANAGEMENT_ACCOUNT_ID,
       '--regions',
@@ -190,9 +273,8 @@ describe('audit failures and exit codes', () => {
 describe('audit output', () => {
   it('prints CSV with one row per exposure and per clean or failed account-region', async () => {
     // Act
-    const { code, stdout } = await sgGuard(
+    const { code, stdout } = await audit(
       memoryIo(),
-      'audit',
       '--org',
       '--regions',
       `${BOTH},xx-nowhere-1`,
@@ -221,9 +303,8 @@ describe('audit output', () => {
 
   it('prints Markdown with the accounts table, the findings and the problems', async () => {
     // Act
-    const { stdout } = await sgGuard(
+    const { stdout } = await audit(
       memoryIo(),
-      'audit',
       '--org',
       '--regions',
       'eu-west-1,xx-nowhere-1',
@@ -254,9 +335,8 @@ describe('audit output', () => {
     const file = join(tmpdir(), `sg-guard-audit-${process.pid}-${Date.now()}.md`);
 
     // Act
-    const { code, stdout } = await sgGuard(
+    const { code, stdout } = await audit(
       memoryIo(),
-      'audit',
       '--org',
       '--regions',
       BOTH,
@@ -271,7 +351,10 @@ describe('audit output', () => {
     expect(stdout).toMatch(
       /^Scanned 8 account-region\(s\) in 4 account\(s\): \d+ group\(s\), 7 exposed \(8 exposure\(s\)\) on port\(s\) 22\n/,
     );
-    expect(stdout.split('\n')[1]).toBe(`Report written to ${file}`);
+    expect(stdout.split('\n')[1]).toBe(
+      `Settings from ${config}: port(s) 22, strategy narrow, default mode enforce, group exemptions not allowed`,
+    );
+    expect(stdout.split('\n')[2]).toBe(`Report written to ${file}`);
     expect(await readFile(file, 'utf8')).toMatch(/^# sg-guard audit/);
     await rm(file);
   });
@@ -279,11 +362,11 @@ describe('audit output', () => {
   it('shows progress on a terminal and none when stderr is piped', async () => {
     // Act
     const piped = memoryIo();
-    await sgGuard(piped, 'audit', '--org', '--regions', BOTH);
+    await audit(piped, '--org', '--regions', BOTH);
     const terminal = memoryIo({ tty: true });
-    await sgGuard(terminal, 'audit', '--org', '--regions', BOTH);
+    await audit(terminal, '--org', '--regions', BOTH);
     const json = memoryIo({ tty: true });
-    await sgGuard(json, 'audit', '--org', '--regions', BOTH, '--json');
+    await audit(json, '--org', '--regions', BOTH, '--json');
 
     // Assess
     expect(piped.stderrText()).toBe('');
