@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { memoryIo } from '@sg-guard/cli';
 import { parseRecordLines } from '@sg-guard/remediation-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allRuleSets, buildCliEstate, type CliEstate, REGIONS, sgGuard } from './support.js';
+import { createLedger, publishToLedger } from './ledger-support.js';
+import {
+  allRuleSets,
+  buildCliEstate,
+  type CliEstate,
+  estateAccounts,
+  REGIONS,
+  sgGuard,
+} from './support.js';
 
 let estate: CliEstate;
 let records: string;
@@ -212,6 +220,25 @@ describe('fix, before anything changes', () => {
   });
 });
 
+/**
+ * Gives every account-region of the estate its ledger and publishes the records `fix` wrote
+ * into it with the adapter (fix does not write the ledger yet; once it does, nothing is put).
+ */
+async function publishRecords(): Promise<void> {
+  const written = parseRecordLines(await readFile(records, 'utf8'));
+  for (const { accountId, credentials } of estateAccounts(estate)) {
+    for (const region of REGIONS) {
+      const place = { endpoint: estate.organization.endpoint, credentials, region };
+      await createLedger(place);
+      for (const record of written) {
+        if (record.accountId === accountId && record.region === region) {
+          await publishToLedger(place, record);
+        }
+      }
+    }
+  }
+}
+
 describe('undo', () => {
   beforeEach(freshEstate);
 
@@ -225,19 +252,22 @@ describe('undo', () => {
       '--regions',
       BOTH,
       '--no-org-tags',
+      '--default-mode',
+      'enforce',
       '--yes',
       '--records',
       records,
     );
     expect(await allRuleSets(estate)).not.toEqual(before);
+    await publishRecords();
 
     // Act
-    const { code, stdout } = await sgGuard(memoryIo(), 'undo', '--records', records);
+    const { code, stdout } = await sgGuard(memoryIo(), 'undo', '--records', records, '--yes');
 
     // Assess
     expect(code).toBe(0);
     expect(await allRuleSets(estate)).toEqual(before);
-    expect(stdout).toMatch(/7 record\(s\): 7 undone, 0 failed\n$/);
+    expect(stdout).toMatch(/7 record\(s\): 7 undone, 0 refused, 0 failed\n$/);
   });
 
   it('skips what is already in place when run twice, and reports each step', async () => {
@@ -249,11 +279,14 @@ describe('undo', () => {
       idOf('enforced'),
       '--regions',
       BOTH,
+      '--default-mode',
+      'enforce',
       '--yes',
       '--records',
       records,
     );
-    await sgGuard(memoryIo(), 'undo', '--records', records);
+    await publishRecords();
+    await sgGuard(memoryIo(), 'undo', '--records', records, '--yes');
     const restored = await allRuleSets(estate);
 
     // Act
@@ -283,10 +316,13 @@ describe('undo', () => {
       idOf('enforced'),
       '--regions',
       BOTH,
+      '--default-mode',
+      'enforce',
       '--yes',
       '--records',
       records,
     );
+    await publishRecords();
     const fixed = await allRuleSets(estate);
     const text = await readFile(records, 'utf8');
 
@@ -302,7 +338,8 @@ describe('undo', () => {
     // Assess
     expect(code).toBe(0);
     expect(stdout).toContain('  + would re-authorize tcp 0-65535 from 0.0.0.0/0');
-    expect(stdout).toMatch(/3 record\(s\): 3 would be undone, 0 failed\n$/);
+    expect(stdout).toMatch(/3 record\(s\): 3 would undo, 0 refused, 0 failed\n$/);
+    expect(stdout).not.toContain('undone');
     expect(await allRuleSets(estate)).toEqual(fixed);
   });
 });

@@ -29,9 +29,17 @@ export function ledgerAt(place: LedgerPlace): DynamoDbLedger {
   });
 }
 
-/** Creates the ledger table of an account-region, as the member stack does. */
+/** Creates the ledger table of an account-region, as the member stack does (unless it exists). */
 export async function createLedger(place: LedgerPlace): Promise<void> {
-  await createLedgerTable(place.endpoint, { credentials: place.credentials, region: place.region });
+  try {
+    await createLedgerTable(place.endpoint, {
+      credentials: place.credentials,
+      region: place.region,
+    });
+  } catch (error) {
+    // An estate that already makes its ledgers leaves nothing to create.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
 }
 
 /**
