@@ -1,3 +1,4 @@
+import { MODE_MAP_KEY_PREFIX } from '@sg-guard/mode-publisher/contract';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,7 +14,7 @@ export interface ModeMapBucketProps {
   readonly organizationId: string;
   /**
    * Key prefix of the mode objects (`modes/<accountId>.json`).
-   * @default 'modes/'
+   * @default MODE_MAP_KEY_PREFIX (`modes/`, the publisher's contract)
    */
   readonly prefix?: string;
   /**
@@ -45,7 +46,7 @@ export class ModeMapBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ModeMapBucketProps) {
     super(scope, id);
-    this.prefix = props.prefix ?? 'modes/';
+    this.prefix = props.prefix ?? MODE_MAP_KEY_PREFIX;
     const { partition } = Stack.of(this);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,

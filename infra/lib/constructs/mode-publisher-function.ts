@@ -16,14 +16,12 @@ import { acknowledge, nagGetAtt } from '../nag.js';
 import { NAMES } from '../naming.js';
 
 /**
- * What the publisher calls on Organizations: the account listing, the tree walk (roots, OUs,
- * the accounts under each) and the tags of every level, plus the single-account and parent
- * look-ups of an incremental run. All read-only.
+ * What the publisher calls on Organizations (`@sg-guard/aws`'s organization directory): the
+ * tree walk (roots, the OUs and accounts under each parent), the tags of every level, and the
+ * single-account and parent look-ups of an incremental update. All read-only.
  */
 export const MODE_PUBLISHER_ORGANIZATIONS_ACTIONS = [
   'organizations:DescribeAccount',
-  'organizations:DescribeOrganization',
-  'organizations:ListAccounts',
   'organizations:ListAccountsForParent',
   'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListParents',

@@ -6,22 +6,31 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * Organizations calls (CloudTrail `eventName`) after which an account's mode may have changed:
- * a tag on an account, OU or the root; an account moved between OUs; an account that joined
- * (created: the asynchronous `CreateAccountResult` service event, as `CreateAccount` itself
- * returns before the account exists; invited: the handshake accepted) or left.
+ * Organizations calls and service events (CloudTrail `eventName`) after which an account's mode
+ * may have changed, exactly those the publisher handles (its `MODE_EVENT_NAMES`; a test pins
+ * them together): a tag set or removed on an account, OU or the root; an account moved between
+ * OUs; an account created (`CreateAccount` returns before the account exists, so the
+ * asynchronous `CreateAccountResult` service event is the one that counts), invited and
+ * joined (`AcceptHandshake`) or removed. `AcceptHandshake` (and `LeaveOrganization`, not
+ * listed) are called by the member account, whose own trail records them, so this rule may not
+ * see them; the 5-minute full pass catches what no event announced.
  */
-export const MODE_CHANGING_API_CALLS = [
+export const MODE_CHANGING_EVENTS = [
   'TagResource',
   'UntagResource',
   'MoveAccount',
+  'CreateAccount',
+  'CreateGovCloudAccount',
+  'CreateAccountResult',
   'AcceptHandshake',
   'RemoveAccountFromOrganization',
-  'LeaveOrganization',
 ] as const;
 
-/** Organizations service events (CloudTrail `eventName`) after which a mode may have changed. */
-export const MODE_CHANGING_SERVICE_EVENTS = ['CreateAccountResult'] as const;
+/** EventBridge `detail-type`s of {@link MODE_CHANGING_EVENTS} (API calls, and service events). */
+export const MODE_CHANGING_DETAIL_TYPES = [
+  'AWS API Call via CloudTrail',
+  'AWS Service Event via CloudTrail',
+] as const;
 
 /** Settings of {@link ModePublisherTriggers}. */
 export interface ModePublisherTriggersProps {
@@ -66,10 +75,10 @@ export class ModePublisherTriggers extends Construct {
       description: 'sg-guard: update the mode map after a tag, move, join or leave',
       eventPattern: {
         source: ['aws.organizations'],
-        detailType: ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'],
+        detailType: [...MODE_CHANGING_DETAIL_TYPES],
         detail: {
           eventSource: ['organizations.amazonaws.com'],
-          eventName: [...MODE_CHANGING_API_CALLS, ...MODE_CHANGING_SERVICE_EVENTS],
+          eventName: [...MODE_CHANGING_EVENTS],
           // A call that failed (AccessDenied, a bad id) changed nothing.
           errorCode: [{ exists: false }],
         },

@@ -1,8 +1,18 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+// The publisher's event parser: the rule must match exactly what it handles (a name it does not
+// know would be counted as an ignored event and alarm).
+import {
+  MODE_EVENT_DETAIL_TYPES,
+  MODE_EVENT_NAMES,
+} from '../../../apps/mode-publisher/src/events.js';
 import { createApp } from '../../lib/app.js';
 import { loadConfig } from '../../lib/config.js';
 import { MODE_PUBLISHER_ORGANIZATIONS_ACTIONS } from '../../lib/constructs/mode-publisher-function.js';
+import {
+  MODE_CHANGING_DETAIL_TYPES,
+  MODE_CHANGING_EVENTS,
+} from '../../lib/constructs/mode-publisher-triggers.js';
 import { ModePublisherStack } from '../../lib/stacks/mode-publisher-stack.js';
 
 const config = loadConfig();
@@ -194,10 +204,11 @@ describe('ModePublisherStack', () => {
             'TagResource',
             'UntagResource',
             'MoveAccount',
+            'CreateAccount',
+            'CreateGovCloudAccount',
+            'CreateAccountResult',
             'AcceptHandshake',
             'RemoveAccountFromOrganization',
-            'LeaveOrganization',
-            'CreateAccountResult',
           ],
           errorCode: [{ exists: false }],
         },
@@ -209,6 +220,11 @@ describe('ModePublisherStack', () => {
         }),
       ],
     });
+  });
+
+  it('matches exactly the Organizations events the publisher handles', () => {
+    expect([...MODE_CHANGING_EVENTS].sort()).toEqual([...MODE_EVENT_NAMES].sort());
+    expect([...MODE_CHANGING_DETAIL_TYPES].sort()).toEqual([...MODE_EVENT_DETAIL_TYPES].sort());
   });
 
   it('retries failed invocations twice, then keeps them in an encrypted DLQ', () => {
