@@ -1,3 +1,4 @@
+import { readFile, rm } from 'node:fs/promises';
 import { memoryIo, runCli } from '@sg-guard/cli';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -7,6 +8,8 @@ interface DemoSummaryJson {
   after: { exposedGroups: number; failedAccountRegions: number };
   invocations: { trigger: string; account: string; outcome: string; repeat?: boolean }[];
   inbox: { subject: string; delivered: boolean }[];
+  recordsFile: string;
+  records: { recordId: string; action: string; accountId: string; groupId: string }[];
 }
 
 describe('demo', () => {
@@ -14,6 +17,8 @@ describe('demo', () => {
     // Prepare: the demo must not depend on the caller's AWS settings.
     vi.stubEnv('AWS_ENDPOINT_URL', 'http://127.0.0.1:9');
     vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    // The SDK's once-per-process notice that its 2027 releases need Node 22 is not a test result.
+    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
     const io = memoryIo();
 
     // Act
@@ -42,5 +47,13 @@ describe('demo', () => {
     expect(summary.inbox).toHaveLength(9);
     expect(summary.inbox.every((mail) => mail.delivered && mail.subject.length < 100)).toBe(true);
     expect(io.interruptHooks.size).toBe(0);
+    // The inbox's records: one per mail, in the JSON and in the file, as `undo --records` reads.
+    expect(summary.records).toHaveLength(summary.inbox.length);
+    expect(new Set(summary.records.map((r) => r.action))).toEqual(
+      new Set(['remediated', 'would-remediate']),
+    );
+    const lines = (await readFile(summary.recordsFile, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(summary.records);
+    await rm(summary.recordsFile);
   });
 });

@@ -9,11 +9,13 @@ import {
   assumeAccountRole,
   type CallerIdentity,
   type ClientSettings,
+  createDynamoDbClient,
   createEc2Client,
   createOrganizationsClient,
   createSnsClient,
   createStsClient,
   DefaultPolicyReader,
+  DynamoDbLedger,
   Ec2SecurityGroupGateway,
   getCallerIdentity,
   listEnabledRegions,
@@ -124,6 +126,11 @@ export class AwsSession {
   /** The same EC2 gateway the remediator Lambda uses, for one account and region. */
   gateway(account: AccountSession, region: string): SecurityGroupGateway {
     return new Ec2SecurityGroupGateway({ ec2: this.ec2(account, region) });
+  }
+
+  /** The account-region's ledger table (`sg-guard-ledger`), as the remediator writes it. */
+  ledgerTable(account: AccountSession, region: string): DynamoDbLedger {
+    return new DynamoDbLedger({ dynamodb: createDynamoDbClient(this.settings(region, account)) });
   }
 
   /** Regions enabled in the account (DescribeRegions from inside it). */

@@ -8,6 +8,7 @@ import { auditExitCode } from '../audit/report.js';
 import { CliError } from '../errors.js';
 import { applyPlans } from '../fix/apply.js';
 import { confirm } from '../fix/confirm.js';
+import { TableOrMemoryLedger } from '../fix/ledger.js';
 import { AllPublishers, RecordsFilePublisher } from '../fix/publishers.js';
 import { anyFixFailed, renderFixResults } from '../fix/render.js';
 import type { CliIo } from '../io.js';
@@ -120,11 +121,23 @@ Exit codes:
           );
         }
         const caller = await session.caller();
+        const ledgers = new Map<string, TableOrMemoryLedger>();
         const results = await applyPlans(
           report,
           {
             gateway: async (accountId, region) =>
               session.gateway(await session.account(accountId), region),
+            ledger: async (accountId, region) => {
+              const key = `${accountId}/${region}`;
+              let ledger = ledgers.get(key);
+              if (!ledger) {
+                ledger = new TableOrMemoryLedger(
+                  session.ledgerTable(await session.account(accountId), region),
+                );
+                ledgers.set(key, ledger);
+              }
+              return ledger;
+            },
             policies: session.policies(),
             notices: new AllPublishers(publishers),
             actor: caller.arn,

@@ -7,6 +7,7 @@ import {
   type AccountPolicyReader,
   type NoticePublisher,
   type RecordedRule,
+  type RemediationLedger,
   type RemediationOutcomeKind,
   type RemediationSettings,
   remediateFinding,
@@ -15,6 +16,7 @@ import {
 import type { AuditReport } from '../audit/report.js';
 import { createLimiter } from '../concurrency.js';
 import { type ErrorSummary, summarizeError } from '../handle-error.js';
+import type { LedgerKind, TableOrMemoryLedger } from './ledger.js';
 
 /** What happened to one exposed group. `error`: the use case threw (nothing mailed). */
 export interface FixResult {
@@ -28,11 +30,15 @@ export interface FixResult {
   readonly authorized: readonly RecordedRule[];
   readonly missingPermission?: string;
   readonly error?: ErrorSummary;
+  /** Where the ledger entry went: the account-region's table, or memory where it has none. */
+  readonly ledger?: LedgerKind;
 }
 
-/** The AWS side of a fix: a gateway per account-region and the policy reader. */
+/** The AWS side of a fix: a gateway and a ledger per account-region, the policy reader. */
 export interface FixEnvironment {
   gateway(accountId: string, region: string): Promise<SecurityGroupGateway>;
+  /** The account-region's ledger (see {@link TableOrMemoryLedger}), one per account-region. */
+  ledger(accountId: string, region: string): Promise<RemediationLedger & { kind?(): LedgerKind }>;
   readonly policies: AccountPolicyReader;
   readonly notices: NoticePublisher;
   /** Who runs the fix (caller ARN), recorded as the actor. */
@@ -65,7 +71,9 @@ export async function applyPlans(
           groupId: group.groupId,
           ...(group.groupName ? { groupName: group.groupName } : {}),
         };
+        let ledger: (RemediationLedger & { kind?(): LedgerKind }) | undefined;
         try {
+          ledger = await environment.ledger(account.accountId, region.region);
           const outcome = await remediateFinding(
             {
               groupId: group.groupId,
@@ -79,6 +87,7 @@ export async function applyPlans(
               groups: await environment.gateway(account.accountId, region.region),
               policies: environment.policies,
               notices: environment.notices,
+              ledger,
             },
             settings,
             { accountId: account.accountId, region: region.region, now, newRecordId: randomUUID },
@@ -93,6 +102,7 @@ export async function applyPlans(
             revoked: changed ? record.revoked : [],
             authorized: changed ? record.authorized : [],
             ...(outcome.missingPermission ? { missingPermission: outcome.missingPermission } : {}),
+            ...(ledger.kind ? { ledger: ledger.kind() } : {}),
           };
         } catch (error) {
           return {

@@ -42,6 +42,7 @@ describe('textReporter', () => {
     reporter.invoked(INVOCATION);
     reporter.invoked({ ...INVOCATION, outcome: 'not-exposed', repeat: true });
     reporter.inbox([MAIL, { ...MAIL, delivered: false }]);
+    reporter.recordsWritten('/tmp/sg-guard-demo-records.jsonl', [{ recordId: 'r-1' }]);
     reporter.audited('after', REPORT);
     reporter.finished(12_345);
 
@@ -52,6 +53,7 @@ describe('textReporter', () => {
       '## Audit before (sg-guard audit --org --regions eu-west-1,us-east-1)',
       '## Remediator Lambda: the real handler, one container per account and region, real event shapes',
       '## Central inbox: 2 mail(s) to the security team',
+      '## Records: 1 remediation record(s) from the central queue',
       '## Audit after: only what notify and off accounts keep on purpose',
     ]);
     expect(text).toContain(
@@ -64,6 +66,7 @@ describe('textReporter', () => {
       `--- mail 1 of 2 ---\nSubject: ${MAIL.subject}\n\nsg-guard closed port 22.\n\nRecord (JSON, one line):\n{…the record, 35 characters of JSON…}\n`,
     );
     expect(text).toContain('--- mail 2 of 2 [NOT DELIVERED TO THE TOPIC QUEUE] ---');
+    expect(text).toContain('Written to /tmp/sg-guard-demo-records.jsonl (JSON Lines');
     expect(text.endsWith('\nDone in 12.3 s; emulator stopped.\n')).toBe(true);
   });
 });
@@ -78,6 +81,7 @@ describe('jsonReporter', () => {
     reporter.audited('before', REPORT);
     reporter.invoked(INVOCATION);
     reporter.inbox([MAIL]);
+    reporter.recordsWritten('/tmp/records.jsonl', [{ recordId: 'r-1' }]);
     const summary = reporter.summary(1000);
 
     // Assess
@@ -88,6 +92,8 @@ describe('jsonReporter', () => {
       before: REPORT.summary,
       invocations: [INVOCATION],
       inbox: [{ subject: MAIL.subject, delivered: true }],
+      recordsFile: '/tmp/records.jsonl',
+      records: [{ recordId: 'r-1' }],
     });
   });
 });
