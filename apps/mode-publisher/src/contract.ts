@@ -86,6 +86,32 @@ export type ModePublisherMetric =
   (typeof MODE_PUBLISHER_METRICS)[keyof typeof MODE_PUBLISHER_METRICS];
 
 /**
+ * The CloudTrail event names the publisher's EventBridge rule matches, in us-east-1, with source
+ * `aws.organizations` and `detail.eventSource` `organizations.amazonaws.com`.
+ * `CreateAccountResult` is a service event (`AWS Service Event via CloudTrail`), the others are
+ * API calls (`AWS API Call via CloudTrail`).
+ */
+export const MODE_EVENT_NAMES = [
+  'TagResource',
+  'UntagResource',
+  'MoveAccount',
+  'CreateAccount',
+  'CreateGovCloudAccount',
+  'CreateAccountResult',
+  'AcceptHandshake',
+  'RemoveAccountFromOrganization',
+] as const;
+
+/** The EventBridge `detail-type`s of {@link MODE_EVENT_NAMES}. */
+export const MODE_EVENT_DETAIL_TYPES = [
+  'AWS API Call via CloudTrail',
+  'AWS Service Event via CloudTrail',
+] as const;
+
+/** How often the full pass runs (EventBridge schedule expression). */
+export const MODE_PUBLISHER_SCHEDULE = 'rate(5 minutes)';
+
+/**
  * Key prefix of the mode map's objects (`modes/<accountId>.json`), for the bucket policy. The
  * same value as `@sg-guard/aws`'s `MODE_MAP_KEY_PREFIX` (a unit test pins them together; this
  * module may not import the SDK adapters at run time).

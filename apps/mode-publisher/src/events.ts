@@ -5,6 +5,7 @@
 import { MODE_TAG_KEY } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused.
 import * as z from 'zod';
+import { MODE_EVENT_DETAIL_TYPES, MODE_EVENT_NAMES } from './contract.js';
 import { MalformedModeEventError, UnsupportedModeEventError } from './errors.js';
 
 /** An OU or the root. */
@@ -25,28 +26,6 @@ export type ModeTrigger =
   | { readonly kind: 'removed'; readonly accountId: string; readonly eventName: string }
   /** Recognised, and nothing to do (a failed call, another tag key, a policy's tags…). */
   | { readonly kind: 'skip'; readonly eventName: string; readonly reason: string };
-
-/**
- * The CloudTrail event names the EventBridge rule must match (source `aws.organizations`,
- * `detail.eventSource` `organizations.amazonaws.com`). `CreateAccountResult` is a service event
- * (`AWS Service Event via CloudTrail`), the others API calls (`AWS API Call via CloudTrail`).
- */
-export const MODE_EVENT_NAMES = [
-  'TagResource',
-  'UntagResource',
-  'MoveAccount',
-  'CreateAccount',
-  'CreateGovCloudAccount',
-  'CreateAccountResult',
-  'AcceptHandshake',
-  'RemoveAccountFromOrganization',
-] as const;
-
-/** The EventBridge `detail-type`s of {@link MODE_EVENT_NAMES}. */
-export const MODE_EVENT_DETAIL_TYPES = [
-  'AWS API Call via CloudTrail',
-  'AWS Service Event via CloudTrail',
-] as const;
 
 const ACCOUNT_ID = /^\d{12}$/;
 const accountId = z.string().regex(ACCOUNT_ID, 'expected a 12-digit account id');
