@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app.js';
+import { DEFAULT_CONFIG_PATH, parseConfig, sweepPeriodMinutes } from '../../lib/config.js';
 import { SweepSchedule } from '../../lib/constructs/sweep-schedule.js';
 
 function synth(schedule?: string) {
@@ -66,5 +68,45 @@ describe('SweepSchedule', () => {
 
   it('refuses a schedule that is not a rate expression', () => {
     expect(() => synth('cron(0 * * * ? *)')).toThrow(/remediation\.sweepSchedule/);
+  });
+});
+
+describe('remediation.sweepSchedule in the config', () => {
+  const example = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, never>;
+  const withSchedule = (sweepSchedule?: string) => ({
+    ...example,
+    remediation: { ...(example.remediation as object), sweepSchedule },
+  });
+
+  it('defaults to rate(1 hour), and Security Hub to off', () => {
+    const config = parseConfig({ ...withSchedule(undefined), securityHub: undefined });
+
+    expect(config.remediation.sweepSchedule).toBe('rate(1 hour)');
+    expect(config.securityHub).toBe(false);
+  });
+
+  it.each([
+    ['rate(5 minutes)', 5],
+    ['rate(30 minutes)', 30],
+    ['rate(1 hour)', 60],
+    ['rate(12 hours)', 720],
+  ])('accepts %s (%i minutes)', (schedule, minutes) => {
+    expect(parseConfig(withSchedule(schedule)).remediation.sweepSchedule).toBe(schedule);
+    expect(sweepPeriodMinutes(schedule)).toBe(minutes);
+  });
+
+  it.each([
+    ['cron(0 * * * ? *)', /rate expression/],
+    ['rate(1 hours)', /singular unit for 1/],
+    ['rate(2 hour)', /singular unit for 1/],
+    ['rate(0 minutes)', /rate expression/],
+    ['rate(4 minutes)', /between 5 minutes and 12 hours/],
+    ['rate(1 day)', /between 5 minutes and 12 hours/],
+  ])('refuses %s, naming the field', (schedule, message) => {
+    expect(() => parseConfig(withSchedule(schedule), 'cfg.json')).toThrow(
+      expect.objectContaining({
+        issues: [{ path: 'remediation.sweepSchedule', message: expect.stringMatching(message) }],
+      }),
+    );
   });
 });
