@@ -72,7 +72,7 @@ describe('SweepSchedule', () => {
 });
 
 describe('remediation.sweepSchedule in the config', () => {
-  const example = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, never>;
+  const example = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
   const withSchedule = (sweepSchedule?: string) => ({
     ...example,
     remediation: { ...(example.remediation as object), sweepSchedule },
