@@ -11,6 +11,7 @@ import {
   type RemediatorHandler,
 } from '@sg-guard/remediator/app';
 import { readSettings } from '@sg-guard/remediator/settings';
+import { demoS3 } from './mode-map.js';
 
 /** The mail the central topic would send to its e-mail subscribers, by SNS message id. */
 export interface SentMail {
@@ -23,7 +24,8 @@ export interface SentMail {
 export interface DemoLambdaOptions {
   readonly endpoint: string;
   readonly topicArn: string;
-  readonly orgReaderRoleArn: string;
+  /** The mode map each function reads its account's mode from. */
+  readonly modeMap: { readonly bucket: string; readonly region: string };
 }
 
 /** One deployed function per account and region, created on first use. */
@@ -64,7 +66,8 @@ export class DemoLambdas {
     const settings = readSettings({
       AWS_REGION: region,
       SG_GUARD_TOPIC_ARN: this.options.topicArn,
-      SG_GUARD_ORG_READER_ROLE_ARN: this.options.orgReaderRoleArn,
+      SG_GUARD_MODE_BUCKET: this.options.modeMap.bucket,
+      SG_GUARD_MODE_BUCKET_REGION: this.options.modeMap.region,
     });
     const clientSettings = { endpoint: this.options.endpoint, credentials, maxAttempts: 2 };
     const sns = createSnsClient({ ...clientSettings, region: settings.topicRegion });
@@ -85,6 +88,8 @@ export class DemoLambdas {
       },
       { step: 'initialize', name: 'sgGuardDemoMailCopy' },
     );
-    return createHandler(settings, { clientSettings, clients: { sns } });
+    // The emulator serves buckets path-style only (`<endpoint>/<bucket>`).
+    const s3 = demoS3(this.options.endpoint, credentials);
+    return createHandler(settings, { clientSettings, clients: { sns, s3 } });
   }
 }

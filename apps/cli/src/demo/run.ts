@@ -8,18 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   buildEstate,
+  createLedgerTable,
   describeInboundRuleDetails,
   EMULATOR_CREDENTIALS,
   type EmulatorCredentials,
   EmulatorUnavailableError,
   emulatorEc2,
   INSTALL_HINT,
-  MANAGEMENT_ACCOUNT_ID,
   type MotoServer,
   startMoto,
 } from '@sg-guard/emulator';
 import { auditWithAws } from '../audit/aws-audit.js';
 import type { AuditReport } from '../audit/report.js';
+import { AwsSession } from '../aws/session.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import {
@@ -36,6 +37,7 @@ import {
   type EventSubject,
 } from './events.js';
 import { DemoLambdas } from './lambda.js';
+import { DEMO_MODE_MAP, publishDemoModeMap } from './mode-map.js';
 
 /** One event sent to a member's remediator and what it decided. */
 export interface DemoInvocation {
@@ -87,7 +89,6 @@ export function defaultDemoRecordsFile(now: Date): string {
   return join(tmpdir(), `sg-guard-demo-records-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`);
 }
 
-const ORG_READER_ROLE = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/sg-guard-org-reader`;
 const ACCOUNT_NOTES: Readonly<Record<DemoAccountName, string>> = {
   security: 'enforce (no tag: default), holds the central topic',
   analytics: 'notify (account tag sg-guard:mode=notify)',
@@ -156,10 +157,26 @@ export async function runDemo(
       ).report;
     reporter.audited('before', await audit());
 
+    // What the member stacks and the mode publisher provide: a ledger table in every member
+    // account-region, and the mode map resolved from the organization's tags.
+    const members = Object.values(accounts).map((account) => account.accountId);
+    for (const name of Object.keys(accounts) as DemoAccountName[]) {
+      for (const region of DEMO_REGIONS) {
+        await createLedgerTable(moto.endpoint, { credentials: estate.credentials[name], region });
+      }
+    }
+    const managementSession = new AwsSession({
+      roleName: 'OrganizationAccountAccessRole',
+      region: DEMO_MODE_MAP.region,
+      endpointUrl: moto.endpoint,
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    await publishDemoModeMap(moto.endpoint, members, managementSession.policies(), new Date());
+
     const lambdas = new DemoLambdas({
       endpoint: moto.endpoint,
       topicArn: estate.inbox.topicArn,
-      orgReaderRoleArn: ORG_READER_ROLE,
+      modeMap: DEMO_MODE_MAP,
     });
     const sent: { event: unknown; invocation: Omit<DemoInvocation, 'outcome'> }[] = [];
     for (const [index, spec] of DEMO_GROUPS.entries()) {
