@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DescribeAccountCommand } from '@aws-sdk/client-organizations';
+import {
+  DescribeAccountCommand,
+  ListAccountsForParentCommand,
+} from '@aws-sdk/client-organizations';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../src/app.js';
@@ -167,6 +170,25 @@ describe('full pass (schedule)', () => {
       { AccountId: '500000000000' },
     ]);
     expect(counted.objectsDeleted).toBe(1);
+  });
+
+  it('keeps and rewrites the object of an account the walk missed (moved while it ran) instead of deleting it', async () => {
+    // Prepare
+    await handler()(scheduleEvent());
+    aws.move('500000000000', WORKLOADS);
+    // The walk lists Sandbox after the account left it and Workloads before it arrived.
+    aws.orgMock
+      .on(ListAccountsForParentCommand, { ParentId: WORKLOADS })
+      .resolvesOnce({ Accounts: [{ Id: '200000000000', Name: 'name-200000000000' }] });
+    aws.resetCalls();
+    clock = new Date(T1);
+
+    // Act
+    await handler()(scheduleEvent());
+
+    // Assess
+    expect(modes()['500000000000']).toEqual(['notify', { kind: 'ou', id: WORKLOADS }]);
+    expect(counted.objectsDeleted).toBe(0);
   });
 
   it('rewrites a stale object (mode changed while nobody was looking) and a hand-edited one', async () => {
