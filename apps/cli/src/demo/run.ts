@@ -15,6 +15,7 @@ import {
   EmulatorUnavailableError,
   emulatorEc2,
   INSTALL_HINT,
+  MANAGEMENT_ACCOUNT_ID,
   type MotoServer,
   startMoto,
 } from '@sg-guard/emulator';
@@ -153,6 +154,8 @@ export async function runDemo(
           region: DEMO_REGIONS[0],
           endpointUrl: moto.endpoint,
           credentials: EMULATOR_CREDENTIALS,
+          // Service-managed StackSets never deploy to the management account: say so.
+          scope: { managementAccountId: MANAGEMENT_ACCOUNT_ID, excludedAccounts: [] },
         })
       ).report;
     reporter.audited('before', await audit());
