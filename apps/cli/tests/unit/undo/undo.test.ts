@@ -88,31 +88,34 @@ function fakeGateway(rules: InboundRule[]): FakeGateway {
   return gateway as unknown as FakeGateway;
 }
 
-/** An in-memory ledger holding closed entries; only the reads undo uses. */
+/**
+ * An in-memory ledger holding closed entries. Only the reads undo uses are there: any other
+ * method of the port fails the test, since undo must never write the ledger.
+ */
 function fakeLedger(entries: LedgerEntry[]): RemediationLedger & { reads: number } {
-  const unused = async (): Promise<never> => {
-    throw new Error('undo only reads the ledger');
-  };
-  const ledger = {
+  const reads = {
     reads: 0,
     async getEntry(groupId: string, recordId: string) {
-      ledger.reads += 1;
+      reads.reads += 1;
       return entries.find((e) => e.groupId === groupId && e.recordId === recordId);
     },
     async listEntries(groupId: string) {
-      ledger.reads += 1;
+      reads.reads += 1;
       return entries
         .filter((e) => e.groupId === groupId)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
-    begin: unused,
-    takeOver: unused,
-    interrupt: unused,
-    markApplied: unused,
-    close: unused,
-    listUnfinished: unused,
   };
-  return ledger;
+  return new Proxy(reads, {
+    get(target, name, receiver) {
+      if (name in target) return Reflect.get(target, name, receiver);
+      // Not a thenable: the ledger is handed out from async functions.
+      if (name === 'then' || typeof name === 'symbol') return undefined;
+      return async () => {
+        throw new Error(`undo called ledger.${String(name)}: it only reads the ledger`);
+      };
+    },
+  }) as unknown as RemediationLedger & { reads: number };
 }
 
 /** The ledger entry the remediator would have written for `r`. */
