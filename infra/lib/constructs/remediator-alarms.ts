@@ -132,20 +132,39 @@ export class RemediatorAlarms extends Construct {
       );
     }
 
+    const centralBus = new targets.EventBus(
+      events.EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn),
+    );
+    const { sweepMissing, ...others } = this.alarms;
     new events.Rule(this, 'ForwardToCentral', {
       description: 'sg-guard: forward remediator alarms to the central alarm bus',
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
-        resources: Object.values(this.alarms).map((each) => each.alarmArn),
+        resources: Object.values(others).map((each) => each.alarmArn),
         detail: { state: { value: ['ALARM'] } },
       },
-      targets: [
-        new targets.EventBus(
-          events.EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn),
-        ),
-      ],
+      targets: [centralBus],
     });
+    // A new alarm starts in INSUFFICIENT_DATA and, with missing data breaching, goes to ALARM
+    // before the first sweep has run: forwarding that would mail once per account-region on
+    // every rollout. Only a heartbeat that stops after sweeps ran (from OK) is forwarded; a
+    // member that never swept shows the alarm in its console and in the smoke test.
+    if (sweepMissing) {
+      new events.Rule(this, 'ForwardMissedSweepsToCentral', {
+        description: 'sg-guard: forward a stopped sweep heartbeat to the central alarm bus',
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: [sweepMissing.alarmArn],
+          detail: {
+            state: { value: ['ALARM'] },
+            previousState: { value: [{ 'anything-but': 'INSUFFICIENT_DATA' }] },
+          },
+        },
+        targets: [centralBus],
+      });
+    }
   }
 }
 

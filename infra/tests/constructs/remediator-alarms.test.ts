@@ -133,14 +133,42 @@ describe('RemediatorAlarms', () => {
     });
   });
 
-  it('forwards the state change of every alarm to the central bus', () => {
+  it('forwards every alarm going to ALARM to the central bus', () => {
     const template = synth({ securityHub: true });
 
-    const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
-    const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
-    expect(rule?.Properties.EventPattern.resources).toEqual(
-      alarmIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const idOf = (name: string) =>
+      Object.entries(alarms).find(([, a]) => a.Properties.AlarmName === name)?.[0];
+    const heartbeat = idOf('sg-guard-remediator-sweepmissing');
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const forwarded = rules
+      .flatMap((rule) => rule.Properties.EventPattern.resources)
+      .map((arn: { 'Fn::GetAtt': [string, string] }) => arn['Fn::GetAtt'][0]);
+    expect(forwarded.sort()).toEqual(Object.keys(alarms).sort());
+    for (const rule of rules) {
+      expect(rule.Properties.EventPattern.detail.state).toEqual({ value: ['ALARM'] });
+      expect(rule.Properties.Targets[0].Arn).toBe(busArn);
+    }
+    expect(heartbeat).toBeDefined();
+  });
+
+  it('forwards a stopped heartbeat only after sweeps ran, not when a new alarm first evaluates', () => {
+    const template = synth();
+
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    const [heartbeat] = Object.entries(alarms)
+      .filter(([, a]) => a.Properties.AlarmName === 'sg-guard-remediator-sweepmissing')
+      .map(([id]) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const heartbeatRules = rules.filter((rule) =>
+      JSON.stringify(rule.Properties.EventPattern.resources).includes(JSON.stringify(heartbeat)),
     );
-    expect(rule?.Properties.Targets[0].Arn).toBe(busArn);
+
+    expect(heartbeatRules).toHaveLength(1);
+    expect(heartbeatRules[0]?.Properties.EventPattern.resources).toEqual([heartbeat]);
+    expect(heartbeatRules[0]?.Properties.EventPattern.detail).toEqual({
+      state: { value: ['ALARM'] },
+      previousState: { value: [{ 'anything-but': 'INSUFFICIENT_DATA' }] },
+    });
   });
 });
