@@ -147,9 +147,9 @@ export class RemediatorAlarms extends Construct {
       targets: [centralBus],
     });
     // A new alarm starts in INSUFFICIENT_DATA and, with missing data breaching, goes to ALARM
-    // before the first sweep has run: forwarding that would mail once per account-region on
-    // every rollout. Only a heartbeat that stops after sweeps ran (from OK) is forwarded; a
-    // member that never swept shows the alarm in its console and in the smoke test.
+    // before the first sweep has run: forwarding that would mail once per new account-region
+    // (thousands on a first rollout). Only a heartbeat that stops after sweeps ran (from OK) is
+    // forwarded; a member that never swept shows the alarm in its console and the smoke test.
     if (sweepMissing) {
       new events.Rule(this, 'ForwardMissedSweepsToCentral', {
         description: 'sg-guard: forward a stopped sweep heartbeat to the central alarm bus',
