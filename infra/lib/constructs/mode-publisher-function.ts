@@ -54,6 +54,14 @@ export interface ModePublisherFunctionProps {
    */
   readonly memorySize?: number;
   /**
+   * Concurrent executions reserved (and allowed). With 1, a full pass and an event's pass never
+   * race (the one that read the tags first could write last); invocations that find it busy are
+   * retried by Lambda. Reserving needs 10 unreserved executions left in the account and region:
+   * pass `undefined` where the account's concurrency quota is only 10.
+   * @default 1
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
    * How long its log lines are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -105,6 +113,8 @@ export class ModePublisherFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(10),
+      reservedConcurrentExecutions:
+        'reservedConcurrentExecutions' in props ? props.reservedConcurrentExecutions : 1,
       role: this.role,
       logGroup,
       environment: modePublisherEnvironment(props.deployment),

@@ -1,36 +1,14 @@
+import {
+  MODE_EVENT_DETAIL_TYPES,
+  MODE_EVENT_NAMES,
+  MODE_PUBLISHER_SCHEDULE,
+} from '@sg-guard/mode-publisher/contract';
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/**
- * Organizations calls and service events (CloudTrail `eventName`) after which an account's mode
- * may have changed, exactly those the publisher handles (its `MODE_EVENT_NAMES`; a test pins
- * them together): a tag set or removed on an account, OU or the root; an account moved between
- * OUs; an account created (`CreateAccount` returns before the account exists, so the
- * asynchronous `CreateAccountResult` service event is the one that counts), invited and
- * joined (`AcceptHandshake`) or removed. `AcceptHandshake` (and `LeaveOrganization`, not
- * listed) are called by the member account, whose own trail records them, so this rule may not
- * see them; the 5-minute full pass catches what no event announced.
- */
-export const MODE_CHANGING_EVENTS = [
-  'TagResource',
-  'UntagResource',
-  'MoveAccount',
-  'CreateAccount',
-  'CreateGovCloudAccount',
-  'CreateAccountResult',
-  'AcceptHandshake',
-  'RemoveAccountFromOrganization',
-] as const;
-
-/** EventBridge `detail-type`s of {@link MODE_CHANGING_EVENTS} (API calls, and service events). */
-export const MODE_CHANGING_DETAIL_TYPES = [
-  'AWS API Call via CloudTrail',
-  'AWS Service Event via CloudTrail',
-] as const;
 
 /** Settings of {@link ModePublisherTriggers}. */
 export interface ModePublisherTriggersProps {
@@ -40,7 +18,7 @@ export interface ModePublisherTriggersProps {
   readonly deadLetterQueue: sqs.IQueue;
   /**
    * How often the full pass runs.
-   * @default events.Schedule.rate(Duration.minutes(5))
+   * @default MODE_PUBLISHER_SCHEDULE (`rate(5 minutes)`, the publisher's contract)
    */
   readonly schedule?: events.Schedule;
 }
@@ -68,17 +46,24 @@ export class ModePublisherTriggers extends Construct {
       });
     this.schedule = new events.Rule(this, 'FullPass', {
       description: "sg-guard: resolve every account's mode and rewrite the mode map",
-      schedule: props.schedule ?? events.Schedule.rate(Duration.minutes(5)),
+      schedule: props.schedule ?? events.Schedule.expression(MODE_PUBLISHER_SCHEDULE),
       targets: [target()],
     });
     this.organizationEvents = new events.Rule(this, 'OrganizationChanges', {
       description: 'sg-guard: update the mode map after a tag, move, join or leave',
       eventPattern: {
         source: ['aws.organizations'],
-        detailType: [...MODE_CHANGING_DETAIL_TYPES],
+        detailType: [...MODE_EVENT_DETAIL_TYPES],
         detail: {
           eventSource: ['organizations.amazonaws.com'],
-          eventName: [...MODE_CHANGING_EVENTS],
+          // Exactly what the publisher handles (its contract): a name it does not know would be
+          // counted as an ignored event and alarm. Tags set or removed on an account, OU or the
+          // root; an account moved; created (CreateAccount returns before the account exists,
+          // the asynchronous CreateAccountResult service event is the one that counts), joined
+          // by invitation (AcceptHandshake) or removed. AcceptHandshake (and LeaveOrganization)
+          // are called by the member account and recorded in its own trail, so they may never
+          // arrive here; the 5-minute full pass catches what no event announced.
+          eventName: [...MODE_EVENT_NAMES],
           // A call that failed (AccessDenied, a bad id) changed nothing.
           errorCode: [{ exists: false }],
         },
