@@ -172,14 +172,3 @@ export function undoSteps(record: RemediationRecord): UndoStep[] {
     ...plan.revoke.map((rule): UndoStep => ({ action: 'revoke', rule, reopensToWorld: false })),
   ];
 }
-
-/**
- * The former name of {@link planUndo} without a current group.
- *
- * @deprecated Use {@link planUndo} (or {@link undoSteps} for a manual undo text); kept only until
- * the notice text moves over.
- */
-export function undoPlan(record: RemediationRecord): UndoPlan {
-  const { recordId, groupId, accountId, region, authorize, revoke } = planUndo(record);
-  return { recordId, groupId, accountId, region, authorize, revoke };
-}
