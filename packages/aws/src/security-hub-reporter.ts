@@ -47,6 +47,32 @@ function classify(error: unknown): Error {
   return classifyAwsError(error, BATCH_IMPORT_FINDINGS_ACTION);
 }
 
+/**
+ * A request may carry at most 6 MB (and 100 findings); the margin leaves room for the request's
+ * own JSON around the findings.
+ */
+const MAX_BATCH_BYTES = 5_500_000;
+
+/** The findings in order, at most 100 and {@link MAX_BATCH_BYTES} of JSON per batch. */
+function batches(findings: readonly SecurityHubFinding[]): SecurityHubFinding[][] {
+  const result: SecurityHubFinding[][] = [];
+  let current: SecurityHubFinding[] = [];
+  let bytes = 0;
+  for (const finding of findings) {
+    const size = Buffer.byteLength(JSON.stringify(finding)) + 1;
+    const full = current.length === ASFF_LIMITS.findingsPerImport || bytes + size > MAX_BATCH_BYTES;
+    if (full && current.length > 0) {
+      result.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(finding);
+    bytes += size;
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
 /** Options of {@link SecurityHubFindingsReporter}. */
 export interface SecurityHubFindingsReporterOptions {
   /** A client in the function's own region: findings go to the account-region's own hub. */
@@ -54,7 +80,8 @@ export interface SecurityHubFindingsReporterOptions {
 }
 
 /**
- * {@link SecurityHubReporter} over BatchImportFindings, at most 100 findings per call.
+ * {@link SecurityHubReporter} over BatchImportFindings, at most 100 findings (and under 6 MB)
+ * per call.
  *
  * - An SDK failure (after the SDK's retries) is thrown at once, typed: access denied →
  *   `AccessDeniedError` with action `securityhub:BatchImportFindings`, throttling (including
@@ -72,8 +99,7 @@ export class SecurityHubFindingsReporter implements SecurityHubReporter {
   async report(findings: readonly SecurityHubFinding[]): Promise<void> {
     const rejected: RejectedFinding[] = [];
     let imported = 0;
-    for (let start = 0; start < findings.length; start += ASFF_LIMITS.findingsPerImport) {
-      const batch = findings.slice(start, start + ASFF_LIMITS.findingsPerImport);
+    for (const batch of batches(findings)) {
       const response = await this.importBatch(batch);
       imported += response.SuccessCount ?? 0;
       const failedCount = response.FailedCount ?? 0;

@@ -103,6 +103,29 @@ describe('SecurityHubFindingsReporter', () => {
     expect(batches.flat()).toEqual(all.map((f) => f.Id));
   });
 
+  it('starts a new call before a request would pass 6 MB', async () => {
+    // Prepare: findings of about 200 KB each (ASFF allows 240 KB), so 100 would be 20 MB.
+    securityHubMock.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1 });
+    const big = findings(60).map((finding) => ({
+      ...finding,
+      ProductFields: Object.fromEntries(
+        Array.from({ length: 50 }, (_, i) => [`sg-guard/Padding${i}`, 'x'.repeat(4000)]),
+      ),
+    }));
+
+    // Act
+    await reporter.report(big);
+
+    // Assess
+    const calls = securityHubMock.commandCalls(BatchImportFindingsCommand);
+    const sizes = calls.map((call) => Buffer.byteLength(JSON.stringify(call.args[0].input)));
+    expect(Math.max(...sizes)).toBeLessThan(6_000_000);
+    expect(calls.flatMap((call) => call.args[0].input.Findings?.map((f) => f.Id))).toEqual(
+      big.map((f) => f.Id),
+    );
+    expect(calls.length).toBeGreaterThan(1);
+  });
+
   it('makes no call when there is nothing to report', async () => {
     // Act
     await reporter.report([]);
