@@ -46,7 +46,7 @@ function world(groups: Record<string, GroupSnapshot>) {
         group?.rules.some((r) => JSON.stringify(r) === JSON.stringify(rule)) ?? false;
       const revoked = rules.filter(held);
       if (group) groups[key] = { ...group, rules: group.rules.filter((r) => !revoked.includes(r)) };
-      return { revoked, missing: rules.filter((rule) => !held(rule)) };
+      return { revoked, missing: rules.filter((rule) => !held(rule)), retried: false };
     },
     async revoke(groupId, ids) {
       calls.push(`${accountId} revoke ${groupId} ${ids.join(',')}`);
