@@ -1,5 +1,7 @@
+import { createLedgerTable, type EmulatorCredentials } from '@sg-guard/emulator';
 import { onTestFinished, vi } from 'vitest';
-import { HOME_REGION, ORG_READER_ROLE_ARN, type TestAccountName, type World } from './world.js';
+import { MODE_MAP } from './mode-map.js';
+import { HOME_REGION, type TestAccountName, type World } from './world.js';
 
 /** The remediator's settings as a test chooses them; each becomes one `SG_GUARD_*` variable. */
 export interface RemediatorSettings {
@@ -11,8 +13,10 @@ export interface RemediatorSettings {
   readonly ports?: string;
   /** @default unset (the handler's default, false) */
   readonly allowGroupExemptions?: boolean;
-  /** `null` leaves the variable unset. @default ORG_READER_ROLE_ARN */
-  readonly orgReaderRoleArn?: string | null;
+  /** `false` deploys without the mode map (every account gets the default mode). @default true */
+  readonly modeMap?: boolean;
+  /** `false` leaves the account-region without its ledger table. @default true */
+  readonly ledger?: boolean;
   /** @default the world's central topic */
   readonly topicArn?: string;
 }
@@ -93,16 +97,15 @@ export async function coldStart(world: World, deployment: Deployment): Promise<R
       settings.allowGroupExemptions === undefined
         ? undefined
         : String(settings.allowGroupExemptions),
-    SG_GUARD_ORG_READER_ROLE_ARN:
-      settings.orgReaderRoleArn === null
-        ? undefined
-        : (settings.orgReaderRoleArn ?? ORG_READER_ROLE_ARN),
+    SG_GUARD_MODE_BUCKET: settings.modeMap === false ? undefined : MODE_MAP.bucket,
+    SG_GUARD_MODE_BUCKET_REGION: settings.modeMap === false ? undefined : MODE_MAP.region,
     // Quiet by default; set SG_GUARD_TEST_LOG_LEVEL=DEBUG to see the handler's decisions.
     POWERTOOLS_LOG_LEVEL: process.env.SG_GUARD_TEST_LOG_LEVEL ?? 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_METRICS_NAMESPACE: 'sg-guard',
     POWERTOOLS_SERVICE_NAME: 'sg-guard-remediator',
   };
+  if (settings.ledger !== false) await ensureLedgerTable(world, account.credentials, region);
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   onTestFinished(() => {
     vi.unstubAllEnvs();
@@ -114,4 +117,20 @@ export async function coldStart(world: World, deployment: Deployment): Promise<R
     region,
     invoke: (event) => handler(event, lambdaContext(account.accountId, region)),
   };
+}
+
+const ledgers = new WeakMap<World, Set<string>>();
+
+/** The account-region's ledger table, as the member stack creates it (once per world). */
+async function ensureLedgerTable(
+  world: World,
+  credentials: EmulatorCredentials,
+  region: string,
+): Promise<void> {
+  const made = ledgers.get(world) ?? new Set<string>();
+  ledgers.set(world, made);
+  const key = `${credentials.accessKeyId}/${region}`;
+  if (made.has(key)) return;
+  await createLedgerTable(world.endpoint, { credentials, region });
+  made.add(key);
 }

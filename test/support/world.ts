@@ -5,18 +5,15 @@ import {
   createOrganizationEstate,
   type EmulatorCredentials,
   emulatorEc2,
-  MANAGEMENT_ACCOUNT_ID,
   memberCredentials,
   type OrganizationEstate,
   resetMoto,
 } from '@sg-guard/emulator';
 import { inject } from 'vitest';
+import { publishModeMap } from './mode-map.js';
 
 /** Region of the central topic and, unless a test says otherwise, of the members' groups. */
 export const HOME_REGION = 'eu-west-1';
-
-/** The org reader role the remediator assumes in the management account. */
-export const ORG_READER_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/sg-guard-org-reader`;
 
 /**
  * The organization of every integration test:
@@ -75,6 +72,8 @@ export async function buildWorld(): Promise<World> {
   const endpoint = motoEndpoint();
   await resetMoto(endpoint);
   const organization = await createOrganizationEstate(endpoint, TEST_ORGANIZATION);
+  // The organization's modes, as the mode publisher writes them for the remediators.
+  await publishModeMap(endpoint);
   const accounts = new Map<TestAccountName, WorldAccount>();
   for (const spec of TEST_ORGANIZATION.accounts) {
     const { accountId } = organization.accounts[spec.name];

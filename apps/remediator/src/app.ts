@@ -1,46 +1,57 @@
 /**
  * Wires the remediator once per container (clients, adapters, caches, telemetry) and returns the
- * Lambda handler: event → findings → `remediateFinding` each → logs and metrics.
+ * Lambda handler: event → findings → `remediateFinding` each (or the sweep) → logs and metrics.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import {
-  assumeRoleCredentials,
   type ClientSettings,
+  createDynamoDbClient,
   createEc2Client,
-  createOrganizationsClient,
+  createS3Client,
+  createSecurityHubClient,
   createSnsClient,
   createStsClient,
   DefaultPolicyReader,
+  DynamoDbLedger,
   Ec2SecurityGroupGateway,
   getCallerIdentity,
-  OrganizationsPolicyReader,
+  ModeMapPolicyReader,
+  SecurityHubFindingsReporter,
   SnsNoticePublisher,
 } from '@sg-guard/aws';
 import {
   type AccountPolicyReader,
   type Finding,
   MalformedEventError,
+  NoticeNotPublishedError,
   type ParsedEvent,
   parseEvent,
   RecentNotices,
+  type RemediationContext,
   type RemediationDeps,
   type RemediationOutcome,
   remediateFinding,
+  type SecurityHubReporter,
+  securityHubFindingForOutcome,
   UnsupportedEventError,
 } from '@sg-guard/remediation-core';
 import type { Context } from 'aws-lambda';
 import type { RemediatorSettings } from './settings.js';
-import { createTelemetry } from './telemetry.js';
+import { isScheduledEvent, runSweep, type SweepSummary } from './sweep.js';
+import { createTelemetry, type RemediatorTelemetry } from './telemetry.js';
 
 /** The SDK clients the remediator uses, one of each per container. */
 export interface RemediatorClients {
   readonly ec2: ReturnType<typeof createEc2Client>;
   readonly sns: ReturnType<typeof createSnsClient>;
   readonly sts: ReturnType<typeof createStsClient>;
-  /** Used only with an org reader role; it then signs with that role's credentials. */
-  readonly organizations: ReturnType<typeof createOrganizationsClient>;
+  readonly dynamodb: ReturnType<typeof createDynamoDbClient>;
+  /** Used only with a mode map. */
+  readonly s3: ReturnType<typeof createS3Client>;
+  /** Used only with Security Hub on. */
+  readonly securityHub: ReturnType<typeof createSecurityHubClient>;
 }
 
 /** What tests (and the emulator demo) may replace; production passes nothing. */
@@ -56,6 +67,10 @@ export interface RemediatorOverrides {
   /** How long an account's mode is cached. @default 300_000 */
   readonly policyTtlMs?: number;
   readonly recentNotices?: RecentNotices;
+  /** Waits between tries for a group another run holds (tests pass a quick one). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** How long a run owns a group. @default 120_000 (twice the function's timeout) */
+  readonly leaseMs?: number;
 }
 
 /** What one invocation did (Lambda ignores it; tests and direct invocations read it). */
@@ -65,10 +80,14 @@ export interface InvocationSummary {
   /** Parts skipped on purpose, events rejected, and findings for another account or region. */
   readonly ignored: number;
   readonly outcomes: readonly RemediationOutcome[];
+  /** For a sweep: what it covered. */
+  readonly sweep?: SweepSummary;
 }
 
 /** The Lambda context fields the handler reads. */
-export type InvocationContext = Partial<Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>>;
+export type InvocationContext = Partial<
+  Pick<Context, 'invokedFunctionArn' | 'awsRequestId' | 'getRemainingTimeInMillis'>
+>;
 
 /** The remediator's Lambda handler. */
 export type RemediatorHandler = (
@@ -84,32 +103,30 @@ function accountFromFunctionArn(arn: string | undefined): string | undefined {
 
 function buildClients(settings: RemediatorSettings, overrides: RemediatorOverrides) {
   const shared: ClientSettings = { ...overrides.clientSettings, region: settings.region };
-  const { region: _regional, ...global } = shared;
   const given = overrides.clients ?? {};
-  const sts = given.sts ?? createStsClient(shared);
-  const organizations = settings.orgReaderRoleArn
-    ? (given.organizations ??
-      createOrganizationsClient({
-        ...global,
-        credentials: assumeRoleCredentials({ sts, roleArn: settings.orgReaderRoleArn }),
-      }))
-    : undefined;
   return {
     ec2: given.ec2 ?? createEc2Client(shared),
     // The central topic may be in another region than the function.
     sns: given.sns ?? createSnsClient({ ...shared, region: settings.topicRegion }),
-    sts,
-    organizations,
+    sts: given.sts ?? createStsClient(shared),
+    dynamodb: given.dynamodb ?? createDynamoDbClient(shared),
+    s3: settings.modeMap
+      ? (given.s3 ?? createS3Client({ ...shared, region: settings.modeMap.region }))
+      : undefined,
+    securityHub: settings.securityHub
+      ? (given.securityHub ?? createSecurityHubClient(shared))
+      : undefined,
   };
 }
 
 /**
  * Builds everything once (cold start) and returns the handler. The handler rejects events it
- * does not understand without throwing (logged with the event, metric `ignoredEvents`), runs
- * every finding for the function's own account and region through {@link remediateFinding}, and
- * throws at the end when any finding threw (throttling after retries, 5xx, a failed publish),
- * so Lambda retries the event and then sends it to the DLQ. The account comes from the Lambda
- * context's function ARN, else from one STS GetCallerIdentity per container.
+ * does not understand without throwing (logged with the event, metric `ignoredEvents`), runs a
+ * scheduled event as the sweep, runs every finding for the function's own account and region
+ * through {@link remediateFinding}, and throws at the end when any finding threw (throttling
+ * after retries, 5xx, a held lease, a failed publish), so Lambda retries the event and then
+ * sends it to the DLQ. The account comes from the Lambda context's function ARN, else from one
+ * STS GetCallerIdentity per container.
  *
  * @example
  * export const handler = createHandler(readSettings(process.env));
@@ -119,9 +136,10 @@ export function createHandler(
   overrides: RemediatorOverrides = {},
 ): RemediatorHandler {
   const clients = buildClients(settings, overrides);
-  const policies: AccountPolicyReader = clients.organizations
-    ? new OrganizationsPolicyReader({
-        organizations: clients.organizations,
+  const policies: AccountPolicyReader = clients.s3
+    ? new ModeMapPolicyReader({
+        s3: clients.s3,
+        bucket: settings.modeMap?.bucket as string,
         defaultMode: settings.defaultMode,
         ...(overrides.policyTtlMs !== undefined ? { ttlMs: overrides.policyTtlMs } : {}),
       })
@@ -130,7 +148,11 @@ export function createHandler(
     groups: new Ec2SecurityGroupGateway({ ec2: clients.ec2 }),
     policies,
     notices: new SnsNoticePublisher({ sns: clients.sns, topicArn: settings.topicArn }),
+    ledger: new DynamoDbLedger({ dynamodb: clients.dynamodb, tableName: settings.ledgerTable }),
   };
+  const securityHub: SecurityHubReporter | undefined = clients.securityHub
+    ? new SecurityHubFindingsReporter({ securityHub: clients.securityHub })
+    : undefined;
   const telemetry = createTelemetry({
     region: settings.region,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
@@ -139,6 +161,11 @@ export function createHandler(
   const recentNotices = overrides.recentNotices ?? new RecentNotices();
   const now = overrides.now ?? (() => new Date());
   const newRecordId = overrides.newRecordId ?? randomUUID;
+  const remediation = {
+    ports: settings.ports,
+    strategy: settings.strategy,
+    allowGroupExemptions: settings.allowGroupExemptions,
+  };
   let ownAccount: string | undefined;
 
   const accountOf = async (context: InvocationContext | undefined): Promise<string> => {
@@ -151,7 +178,34 @@ export function createHandler(
     return ownAccount;
   };
 
-  const handleFinding = async (finding: Finding, accountId: string) => {
+  const contextFor = (accountId: string, invocation?: InvocationContext): RemediationContext => ({
+    accountId,
+    region: settings.region,
+    now,
+    newRecordId,
+    recentNotices,
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+    ...(overrides.leaseMs !== undefined ? { leaseMs: overrides.leaseMs } : {}),
+    ...(invocation?.awsRequestId ? { attemptKey: invocation.awsRequestId } : {}),
+  });
+
+  /** A copy for Security Hub; its failure is logged and counted, never thrown. */
+  const report = async (outcome: RemediationOutcome) => {
+    if (!securityHub) return;
+    const finding = securityHubFindingForOutcome(outcome, { now: now() });
+    if (!finding) return;
+    try {
+      await securityHub.report([finding]);
+    } catch (error) {
+      telemetry.securityHubFailed(outcome.groupId, error);
+    }
+  };
+
+  const handleFinding = async (
+    finding: Finding,
+    accountId: string,
+    invocation: InvocationContext | undefined,
+  ) => {
     const foreign =
       finding.accountId !== undefined && finding.accountId !== accountId
         ? `the finding is for account ${finding.accountId}; this function acts only in ${accountId}`
@@ -165,21 +219,51 @@ export function createHandler(
     const outcome = await remediateFinding(
       finding,
       deps,
-      {
-        ports: settings.ports,
-        strategy: settings.strategy,
-        allowGroupExemptions: settings.allowGroupExemptions,
-      },
-      { accountId, region: settings.region, now, newRecordId, recentNotices },
+      remediation,
+      contextFor(accountId, invocation),
     );
     telemetry.decision(finding, outcome);
+    await report(outcome);
     return outcome;
+  };
+
+  const sweep = async (accountId: string, invocation: InvocationContext | undefined) => {
+    const summary = await runSweep({
+      ec2: clients.ec2,
+      deps,
+      settings: remediation,
+      context: contextFor(accountId, invocation),
+      remainingMs: () => invocation?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+      onOutcome: async (finding, outcome) => {
+        telemetry.decision(finding, outcome);
+        await report(outcome);
+      },
+      onError: (finding, error) => failed(telemetry, finding, error),
+    });
+    telemetry.sweep(summary);
+    // Lambda retries the sweep (1 + 2 attempts): groups that failed get their retry, and an
+    // unreadable mode map its final-attempt notice; groups already fixed are no-ops.
+    if (summary.failures > 0) {
+      throw new Error(
+        `${summary.failures} exposed group(s) of the sweep failed; the sweep is retried`,
+      );
+    }
+    return summary;
   };
 
   return async (event, context) => {
     // A real Lambda context adds request id, function name and cold start to every line.
     if (context && 'functionName' in context) telemetry.logger.addContext(context as Context);
     try {
+      if (isScheduledEvent(event)) {
+        const summary = await sweep(await accountOf(context), context);
+        return {
+          findings: summary.exposed,
+          ignored: 0,
+          outcomes: summary.outcomes,
+          sweep: summary,
+        };
+      }
       let parsed: ParsedEvent;
       try {
         parsed = parseEvent(event);
@@ -191,6 +275,7 @@ export function createHandler(
         return { findings: 0, ignored: 1, outcomes: [] };
       }
       for (const part of parsed.ignored) telemetry.ignoredPart(part);
+      for (const part of parsed.malformed) telemetry.malformedPart(part);
 
       const outcomes: RemediationOutcome[] = [];
       const errors: unknown[] = [];
@@ -198,11 +283,11 @@ export function createHandler(
       for (const finding of parsed.findings) {
         telemetry.count('findings');
         try {
-          const outcome = await handleFinding(finding, accountId as string);
+          const outcome = await handleFinding(finding, accountId as string, context);
           if (outcome) outcomes.push(outcome);
         } catch (error) {
           // Keep going: one failing finding must not starve the others of the same event.
-          telemetry.findingFailed(finding, error);
+          failed(telemetry, finding, error);
           errors.push(error);
         }
       }
@@ -212,11 +297,21 @@ export function createHandler(
       }
       return {
         findings: parsed.findings.length,
-        ignored: parsed.ignored.length + parsed.findings.length - outcomes.length,
+        ignored:
+          parsed.ignored.length +
+          parsed.malformed.length +
+          parsed.findings.length -
+          outcomes.length,
         outcomes,
       };
     } finally {
       telemetry.flush();
     }
   };
+}
+
+/** A finding whose handling threw: a failed publish is counted apart (its entry is pending). */
+function failed(telemetry: RemediatorTelemetry, finding: Finding, error: unknown): void {
+  if (error instanceof NoticeNotPublishedError) telemetry.publishFailed(error);
+  telemetry.findingFailed(finding, error);
 }

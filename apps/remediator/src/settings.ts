@@ -4,6 +4,7 @@
  */
 import {
   InvalidSettingsError,
+  LEDGER_TABLE,
   MODES,
   type Mode,
   parseMode,
@@ -11,6 +12,7 @@ import {
 } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~260 KiB).
 import * as z from 'zod';
+import { REMEDIATOR_ENV } from './contract.js';
 
 /** What the handler runs with. */
 export interface RemediatorSettings {
@@ -25,15 +27,21 @@ export interface RemediatorSettings {
   readonly strategy: RemediationStrategy;
   /** Mode when no organization tag decides (`SG_GUARD_DEFAULT_MODE`). */
   readonly defaultMode: Mode;
-  /** Read-only role for organization tags (`SG_GUARD_ORG_READER_ROLE_ARN`); none: default mode. */
-  readonly orgReaderRoleArn?: string;
   readonly allowGroupExemptions: boolean;
+  /** The account-region's ledger table (`SG_GUARD_LEDGER_TABLE`). */
+  readonly ledgerTable: string;
+  /**
+   * The mode map (`SG_GUARD_MODE_BUCKET`, `SG_GUARD_MODE_BUCKET_REGION`); without it every
+   * account gets the default mode.
+   */
+  readonly modeMap?: { readonly bucket: string; readonly region: string };
+  /** Import findings into the account-region's Security Hub (`SG_GUARD_SECURITY_HUB`). */
+  readonly securityHub: boolean;
 }
 
 const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-[a-z])?';
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
 const TOPIC_ARN = new RegExp(`^arn:${PARTITION}:sns:(${REGION}):\\d{12}:[A-Za-z0-9_-]{1,256}$`);
-const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$`);
 
 const regionSchema = z
   .string()
@@ -44,12 +52,12 @@ const topicArnSchema = z
     TOPIC_ARN,
     'expected a standard SNS topic ARN like arn:aws:sns:eu-west-1:111122223333:sg-guard-findings',
   );
-const roleArnSchema = z
+const tableNameSchema = z
   .string()
-  .regex(
-    ROLE_ARN,
-    'expected an IAM role ARN like arn:aws:iam::111122223333:role/sg-guard-org-reader',
-  );
+  .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name like sg-guard-ledger');
+const bucketSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name');
 const portsSchema = z
   .string()
   .transform((text) => text.split(',').map((part) => part.trim()))
@@ -108,18 +116,26 @@ function read<T>(
 export function readSettings(
   env: Readonly<Record<string, string | undefined>>,
 ): RemediatorSettings {
-  const topicArn = read(env, 'SG_GUARD_TOPIC_ARN', topicArnSchema);
-  const orgReaderRoleArn = env.SG_GUARD_ORG_READER_ROLE_ARN?.trim()
-    ? read(env, 'SG_GUARD_ORG_READER_ROLE_ARN', roleArnSchema)
+  const topicArn = read(env, REMEDIATOR_ENV.topicArn, topicArnSchema);
+  const bucket = env[REMEDIATOR_ENV.modeBucket]?.trim()
+    ? read(env, REMEDIATOR_ENV.modeBucket, bucketSchema)
     : undefined;
+  const region = read(env, 'AWS_REGION', regionSchema);
   return {
-    region: read(env, 'AWS_REGION', regionSchema),
+    region,
     topicArn,
     topicRegion: topicArn.split(':')[3] as string,
-    ports: read(env, 'SG_GUARD_PORTS', portsSchema, '22'),
-    strategy: read(env, 'SG_GUARD_STRATEGY', strategySchema, 'narrow'),
-    defaultMode: read(env, 'SG_GUARD_DEFAULT_MODE', modeSchema, 'enforce'),
-    ...(orgReaderRoleArn ? { orgReaderRoleArn } : {}),
-    allowGroupExemptions: read(env, 'SG_GUARD_ALLOW_GROUP_EXEMPTIONS', booleanSchema, 'false'),
+    ports: read(env, REMEDIATOR_ENV.ports, portsSchema, '22'),
+    strategy: read(env, REMEDIATOR_ENV.strategy, strategySchema, 'narrow'),
+    defaultMode: read(env, REMEDIATOR_ENV.defaultMode, modeSchema, 'enforce'),
+    allowGroupExemptions: read(env, REMEDIATOR_ENV.allowGroupExemptions, booleanSchema, 'false'),
+    ledgerTable: read(env, REMEDIATOR_ENV.ledgerTable, tableNameSchema, LEDGER_TABLE.name),
+    ...(bucket && {
+      modeMap: {
+        bucket,
+        region: read(env, REMEDIATOR_ENV.modeBucketRegion, regionSchema, region),
+      },
+    }),
+    securityHub: read(env, REMEDIATOR_ENV.securityHub, booleanSchema, 'false'),
   };
 }

@@ -223,6 +223,24 @@ export class DynamoDbLedger implements RemediationLedger {
     return items.map((item) => headOf(item[SK]?.S ?? '', item));
   }
 
+  async countAttempt(key: string, now: number): Promise<number> {
+    try {
+      const response = await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { [PK]: S(LEDGER_TABLE.attemptPartition), [SK]: S(key) },
+          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+          ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL },
+          ExpressionAttributeValues: { ':one': N(1), ':ttl': N(Math.floor(now / 1000) + 86_400) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(response.Attributes?.count?.N ?? 1);
+    } catch (error) {
+      throw this.classify(error, 'dynamodb:UpdateItem');
+    }
+  }
+
   private async readHead(groupId: string): Promise<LedgerHead | undefined> {
     try {
       const response = await this.dynamodb.send(

@@ -22,7 +22,7 @@ export const emulatorDynamoDb = (
 
 /**
  * Creates the account-region's ledger table as the member stack does (same name, keys and TTL
- * attribute, from `LEDGER_TABLE`), on demand.
+ * attribute, from `LEDGER_TABLE`), on demand. Idempotent: an existing table is kept.
  *
  * @example
  * await createLedgerTable(moto.endpoint, { credentials, region: 'eu-west-1' });
@@ -32,20 +32,27 @@ export async function createLedgerTable(
   options: EmulatorClientOptions = {},
 ): Promise<string> {
   const dynamodb = emulatorDynamoDb(endpoint, options);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: LEDGER_TABLE.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: LEDGER_TABLE.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: LEDGER_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: LEDGER_TABLE.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
+          { AttributeName: LEDGER_TABLE.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: LEDGER_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    // Already there (another test of the same emulator state made it): the same table.
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+    dynamodb.destroy();
+    return LEDGER_TABLE.name;
+  }
   await dynamodb.send(
     new UpdateTimeToLiveCommand({
       TableName: LEDGER_TABLE.name,

@@ -170,8 +170,18 @@ export type ExemptionDecision =
       readonly detail?: string;
     };
 
-/** Which kind of event produced a finding. */
-export type Trigger = 'config-sns' | 'config-eventbridge' | 'cloudtrail' | 'direct' | 'cli';
+/** The triggers, as records name them. */
+export const TRIGGERS = [
+  'config-sns',
+  'config-eventbridge',
+  'cloudtrail',
+  'direct',
+  'cli',
+  'sweep',
+] as const;
+
+/** Which kind of event produced a finding (`sweep`: the scheduled sweep of every group). */
+export type Trigger = (typeof TRIGGERS)[number];
 
 /** A claim that one security group may be exposed, as read from an event. */
 export interface Finding {

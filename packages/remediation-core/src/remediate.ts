@@ -29,6 +29,8 @@ import {
   isAccessDenied,
   isGroupNotFound,
   isLedgerConflict,
+  isPolicyUnreadable,
+  type PolicyUnreadableFailure,
 } from './remediate/port-errors.js';
 import type { RecentNotices } from './remediate/recent-notices.js';
 
@@ -60,6 +62,13 @@ export interface RemediationContext {
   readonly leaseMs?: number;
   /** Waits between tries for a group another run holds. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Identifies this delivery across retries (Lambda keeps the request id of an async event), so
+   * an unreadable mode map is reported on the final attempt instead of on every one.
+   */
+  readonly attemptKey?: string;
+  /** Attempts Lambda makes for one event (1 + retries). @default 3 */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -137,7 +146,13 @@ export async function remediateFinding(
   settings: RemediationSettings,
   context: RemediationContext,
 ): Promise<RemediationOutcome> {
-  const policy = await deps.policies.policyFor(context.accountId);
+  let policy: AccountPolicy;
+  try {
+    policy = await deps.policies.policyFor(context.accountId);
+  } catch (error) {
+    if (!isPolicyUnreadable(error)) throw error;
+    return modeUnreadable(finding, error, deps, settings, context);
+  }
   const base = {
     accountId: context.accountId,
     region: context.region,
@@ -164,7 +179,11 @@ export async function remediateFinding(
     if (!isAccessDenied(error) || groupId === undefined) throw error;
     // What is known goes into the notice: the group when it was read, else just its id.
     const stub: GroupSnapshot = group ?? { groupId, rules: [] };
-    return run.fail(run.decideOn({ group: stub, prefixLists: new Map() }), error, base);
+    return run.fail(
+      run.decideOn({ group: stub, prefixLists: new Map() }),
+      deniedFailure(error),
+      base,
+    );
   }
   if (!loaded) return { ...base, outcome: 'group-not-found' };
 
@@ -226,6 +245,47 @@ export async function remediateFinding(
     }
   }
   throw new LeaseHeldError(decision.group.groupId);
+}
+
+/**
+ * The mode could not be read: nothing is changed. Before the final attempt the error is thrown
+ * (Lambda retries); on the final one an exposed group gets a `failed` notice naming it, so the
+ * central team knows a hole may be open.
+ */
+async function modeUnreadable(
+  finding: Finding,
+  error: PolicyUnreadableFailure,
+  deps: RemediationDeps,
+  settings: RemediationSettings,
+  context: RemediationContext,
+): Promise<RemediationOutcome> {
+  const key = context.attemptKey && `${context.attemptKey}/${finding.groupId ?? finding.groupName}`;
+  if (!key) throw error;
+  const attempt = await deps.ledger.countAttempt(key, context.now().getTime());
+  if (attempt < (context.maxAttempts ?? 3)) throw error;
+  const policy: AccountPolicy = {
+    accountId: context.accountId,
+    mode: 'notify',
+    source: { kind: 'default' },
+    warnings: [
+      `the account's mode could not be read (${error.message}); sg-guard changed nothing and treated the account as notify-only`,
+    ],
+  };
+  const run = new Run(finding, policy, deps, settings, context);
+  const base = {
+    accountId: context.accountId,
+    region: context.region,
+    ...(finding.groupId ? { groupId: finding.groupId } : {}),
+    mode: policy.mode,
+    policy,
+    exposures: [],
+    unresolvedPrefixLists: [],
+  };
+  const loaded = await run.load({ groupId: finding.groupId, groupName: finding.groupName });
+  if (!loaded) return { ...base, outcome: 'group-not-found' };
+  const decision = run.decideOn(loaded);
+  if (decision.kind === 'not-exposed') return { ...base, outcome: 'not-exposed' };
+  return run.fail(decision, { code: error.code, message: error.message }, base);
 }
 
 /**
@@ -602,10 +662,14 @@ class Run {
     return { ...outcome, outcome: action, notice };
   }
 
-  /** Access denied while reading the group: a `failed` notice with what is known. */
+  /** A failure before any change (access denied, mode unreadable): a `failed` notice. */
   async fail(
     decision: GroupDecision,
-    error: AccessDeniedFailure,
+    failure: {
+      readonly code: string;
+      readonly message: string;
+      readonly missingPermission?: string;
+    },
     outcome: Omit<RemediationOutcome, 'outcome'>,
   ): Promise<RemediationOutcome> {
     const notice = buildNotice({
@@ -620,15 +684,24 @@ class Run {
       assessment: decision.assessment,
       plan: decision.plan,
       applied: { revoked: [], authorized: [] },
-      error: {
-        code: error.awsCode ?? error.code,
-        message: error.message,
-        missingPermission: error.action,
-      },
+      error: failure,
     });
     await this.deps.notices.publish(notice);
-    return { ...outcome, outcome: 'failed', notice, missingPermission: error.action };
+    return {
+      ...outcome,
+      outcome: 'failed',
+      notice,
+      ...(failure.missingPermission ? { missingPermission: failure.missingPermission } : {}),
+    };
   }
+}
+
+function deniedFailure(error: AccessDeniedFailure) {
+  return {
+    code: error.awsCode ?? error.code,
+    message: error.message,
+    missingPermission: error.action,
+  };
 }
 
 /** The notice of an entry whose record is already built (a pending entry from the ledger). */

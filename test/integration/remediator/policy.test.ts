@@ -1,6 +1,7 @@
 import { describeInboundRules, openSsh } from '@sg-guard/emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { directEvent } from '../../support/events.js';
+import { publishModeMap } from '../../support/mode-map.js';
 import { expectOneNotice, readNotices, ruleLines } from '../../support/notices.js';
 import { coldStart, type RemediatorSettings } from '../../support/remediator.js';
 import { buildWorld, HOME_REGION, type TestAccountName, type World } from '../../support/world.js';
@@ -98,6 +99,8 @@ describe('the account mode from the organization tags', () => {
   });
 
   it('applies the deployed default mode when no tag decides', async () => {
+    // The publisher writes the deployed default into the map for untagged accounts.
+    await publishModeMap(world.endpoint, { defaultMode: 'notify' });
     const { opened, after, notices } = await remediateIn('enforced', {
       settings: { defaultMode: 'notify' },
     });
@@ -107,9 +110,9 @@ describe('the account mode from the organization tags', () => {
     expect(notices[0]?.record?.policySource).toEqual({ kind: 'default' });
   });
 
-  it('applies the default mode when no org reader role is configured, whatever the tags say', async () => {
+  it('applies the default mode when no mode map is configured, whatever the tags say', async () => {
     const { opened, after, notices } = await remediateIn('notified', {
-      settings: { orgReaderRoleArn: null },
+      settings: { modeMap: false },
     });
 
     expect(after).toEqual(opened.expectedAfter('narrow'));

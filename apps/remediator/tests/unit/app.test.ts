@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
 import {
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -7,14 +12,9 @@ import {
   EC2ServiceException,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import {
-  DescribeAccountCommand,
-  ListParentsCommand,
-  ListTagsForResourceCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/app.js';
@@ -35,6 +35,8 @@ const settings: RemediatorSettings = {
   strategy: 'narrow',
   defaultMode: 'enforce',
   allowGroupExemptions: false,
+  ledgerTable: 'sg-guard-ledger',
+  securityHub: false,
 };
 const configSnsEvent: unknown = JSON.parse(
   readFileSync(new URL('../fixtures/config-sns-compliance-change.json', import.meta.url), 'utf8'),
@@ -46,9 +48,11 @@ const sts = new STSClient({ region: REGION });
 const ec2Mock = mockClient(ec2);
 const snsMock = mockClient(sns);
 const stsMock = mockClient(sts);
-// Class-level: the handler builds its own Organizations client, signed with the reader role.
-const orgMock = mockClient(OrganizationsClient);
-const mocks = [ec2Mock, snsMock, stsMock, orgMock];
+const dynamodb = new DynamoDBClient({ region: REGION });
+const s3 = new S3Client({ region: REGION });
+const dynamoMock = mockClient(dynamodb);
+const s3Mock = mockClient(s3);
+const mocks = [ec2Mock, snsMock, stsMock, dynamoMock, s3Mock];
 let out: Captured;
 
 function ec2Error(name: string) {
@@ -84,8 +88,14 @@ function exposedGroup() {
   snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
 }
 
+/** A ledger whose every conditional write succeeds (the group is free). */
+function freeLedger() {
+  dynamoMock.on(UpdateItemCommand).resolves({});
+  dynamoMock.on(TransactWriteItemsCommand).resolves({});
+}
+
 const handlerWith = (overrides: Partial<RemediatorSettings> = {}) =>
-  createHandler({ ...settings, ...overrides }, { clients: { ec2, sns, sts } });
+  createHandler({ ...settings, ...overrides }, { clients: { ec2, sns, sts, dynamodb, s3 } });
 
 const published = () => snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
 const callCount = () => mocks.reduce((sum, mock) => sum + mock.calls().length, 0);
@@ -93,6 +103,7 @@ const decisions = () => out.logs().filter((entry) => entry.message === 'decision
 
 beforeEach(() => {
   for (const mock of mocks) mock.reset();
+  freeLedger();
   out = captureStdout();
 });
 
@@ -101,7 +112,7 @@ afterEach(() => {
 });
 
 describe('remediator handler', () => {
-  it('remediates the Config SNS finding: revokes the world rule by id and mails the record', async () => {
+  it('remediates the Config SNS finding: revokes the world rule by its content and mails the record', async () => {
     // Prepare
     exposedGroup();
 
@@ -110,9 +121,12 @@ describe('remediator handler', () => {
 
     // Assess
     expect(summary.outcomes.map((outcome) => outcome.outcome)).toEqual(['remediated']);
+    // By content, not by id: a rule its owner edited since the read is not touched.
     expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
       GroupId: GROUP,
-      SecurityGroupRuleIds: ['sgr-0world'],
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
     });
     expect(published()).toHaveLength(1);
     expect(published()[0]).toMatchObject({
@@ -201,10 +215,21 @@ describe('remediator handler', () => {
       }),
     );
 
-    // Assess
+    // Assess: thrown (Lambda retries), the entry kept pending in the ledger, counted, logged whole.
     await expect(handlerWith()({ groupId: GROUP }, context)).rejects.toMatchObject({
-      code: 'AWS_ERROR',
-      awsCode: 'InternalError',
+      code: 'NOTICE_NOT_PUBLISHED',
+      cause: { code: 'AWS_ERROR', awsCode: 'InternalError' },
+    });
+    const writes = dynamoMock.commandCalls(TransactWriteItemsCommand);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.args[0].input.TransactItems?.[1]?.Put?.Item?.status).toEqual({
+      S: 'applied',
+    });
+    expect(out.metrics()).toMatchObject({ publishFailed: 1 });
+    expect(
+      out.logs().find((line) => line.message.startsWith('notice not published')),
+    ).toMatchObject({
+      record: { groupId: GROUP, action: 'remediated' },
     });
   });
 
@@ -342,9 +367,9 @@ describe('remediator handler', () => {
     const invocation = handlerWith()(event, context);
 
     // Assess
-    await expect(invocation).rejects.toMatchObject({ code: 'AWS_ERROR' });
+    await expect(invocation).rejects.toMatchObject({ code: 'NOTICE_NOT_PUBLISHED' });
     expect(published()).toHaveLength(2);
-    expect(out.metrics()).toEqual({ findings: 2, remediated: 1 });
+    expect(out.metrics()).toEqual({ findings: 2, remediated: 1, publishFailed: 1 });
   });
 });
 
@@ -362,66 +387,50 @@ describe('remediator handler, several findings failing', () => {
     // Assess
     await expect(invocation).rejects.toBeInstanceOf(AggregateError);
     await expect(invocation).rejects.toMatchObject({
-      errors: [{ code: 'AWS_ERROR' }, { code: 'AWS_ERROR' }],
+      errors: [{ code: 'NOTICE_NOT_PUBLISHED' }, { code: 'NOTICE_NOT_PUBLISHED' }],
     });
   });
 });
 
-describe('with the organization reader role', () => {
-  const role = { orgReaderRoleArn: 'arn:aws:iam::999988887777:role/sg-guard-org-reader' };
+describe('with the mode map', () => {
+  const modeMap = { modeMap: { bucket: 'sg-guard-modes-999988887777', region: 'us-east-1' } };
 
-  /** Answers like Organizations, after resolving the client's credentials as signing would. */
-  const signed =
-    (output: object) =>
-    async (
-      _input: unknown,
-      getClient: () => { config: { credentials: () => Promise<unknown> } },
-    ) => {
-      await getClient().config.credentials();
-      return output;
-    };
-
-  function organization(accountTags: Record<string, string>) {
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIA',
-        SecretAccessKey: 's',
-        SessionToken: 't',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
+  function modeObject(mode: string) {
+    const text = JSON.stringify({
+      accountId: ACCOUNT,
+      accountName: 'payments-prod',
+      mode,
+      source: { kind: 'account', id: ACCOUNT },
+      updatedAt: '2026-12-01T10:00:00.000Z',
     });
-    orgMock
-      .on(DescribeAccountCommand)
-      .callsFake(signed({ Account: { Id: ACCOUNT, Name: 'payments-prod' } }));
-    orgMock
-      .on(ListTagsForResourceCommand, { ResourceId: ACCOUNT })
-      .callsFake(
-        signed({ Tags: Object.entries(accountTags).map(([Key, Value]) => ({ Key, Value })) }),
-      );
-    orgMock.on(ListParentsCommand).callsFake(signed({ Parents: [{ Id: 'r-ab12', Type: 'ROOT' }] }));
-    orgMock
-      .on(ListTagsForResourceCommand, { ResourceId: 'r-ab12' })
-      .callsFake(signed({ Tags: [] }));
+    s3Mock
+      .on(GetObjectCommand)
+      .resolves({ Body: { transformToString: async () => text } as never });
   }
 
-  it('leaves an account tagged off alone: no EC2 call, no mail', async () => {
+  it('leaves an account the map says is off alone: no EC2 call, no mail', async () => {
     // Prepare
-    organization({ 'sg-guard:mode': 'off' });
+    modeObject('off');
 
     // Act
-    const summary = await handlerWith(role)({ groupId: GROUP }, context);
+    const summary = await handlerWith(modeMap)({ groupId: GROUP }, context);
 
     // Assess
     expect(summary.outcomes[0]?.outcome).toBe('skipped-off');
     expect(ec2Mock.calls()).toHaveLength(0);
     expect(published()).toHaveLength(0);
+    expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: modeMap.modeMap.bucket,
+      Key: `modes/${ACCOUNT}.json`,
+    });
   });
 
-  it('makes 7 AWS calls on a cold container and 4 on a warm one per remediation', async () => {
+  it('makes the warm count + 1 calls on a cold container (one GetObject), no STS or Organizations', async () => {
     // Prepare
-    organization({ 'sg-guard:mode': 'enforce' });
+    modeObject('enforce');
     exposedGroup();
-    const handler = handlerWith(role);
+    freeLedger();
+    const handler = handlerWith(modeMap);
 
     // Act
     await handler({ groupId: GROUP }, context);
@@ -429,33 +438,72 @@ describe('with the organization reader role', () => {
     await handler({ groupId: GROUP }, context);
     const warm = callCount() - cold;
 
-    // Assess
-    expect({ cold, warm }).toEqual({ cold: 7, warm: 4 });
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
-    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
-      RoleArn: role.orgReaderRoleArn,
-      RoleSessionName: 'sg-guard-remediator',
-    });
+    // Assess: describe rules ‖ describe group, ledger intent, revoke, publish, ledger close.
+    expect({ cold, warm }).toEqual({ cold: 7, warm: 6 });
+    expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(1);
+    expect(stsMock.calls()).toHaveLength(0);
   });
 
-  it('makes 9 calls on a cold container when the root or the default decides', async () => {
+  it('uses the deployed default and says so when the account has no object yet', async () => {
     // Prepare
-    organization({});
+    s3Mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'NoSuchKey',
+        message: 'gone',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
     exposedGroup();
+    freeLedger();
 
     // Act
-    await handlerWith(role)({ groupId: GROUP }, context);
+    const summary = await handlerWith(modeMap)({ groupId: GROUP }, context);
 
     // Assess
-    expect(callCount()).toBe(9);
-    expect(orgMock.commandCalls(ListParentsCommand)).toHaveLength(1);
+    expect(summary.outcomes[0]?.outcome).toBe('remediated');
+    expect(summary.outcomes[0]?.policy.source).toEqual({ kind: 'default' });
+    expect(summary.outcomes[0]?.notice?.record.warnings.join(' ')).toMatch(/mode map/);
+  });
+
+  it('changes nothing while the map is unreadable and mails failed on the final attempt', async () => {
+    // Prepare
+    s3Mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        message: 'no',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    exposedGroup();
+    let attempts = 0;
+    dynamoMock
+      .on(UpdateItemCommand)
+      .callsFake(async () => ({ Attributes: { count: { N: String(++attempts) } } }));
+    const handler = handlerWith(modeMap);
+    const retried = { ...context, awsRequestId: 'req-1' };
+
+    // Act
+    const first = handler({ groupId: GROUP }, retried);
+    await expect(first).rejects.toMatchObject({ code: 'MODE_MAP_UNREADABLE' });
+    await expect(handler({ groupId: GROUP }, retried)).rejects.toMatchObject({
+      code: 'MODE_MAP_UNREADABLE',
+    });
+    const last = await handler({ groupId: GROUP }, retried);
+
+    // Assess
+    expect(last.outcomes[0]?.outcome).toBe('failed');
+    expect(published()).toHaveLength(1);
+    expect(published()[0]?.Subject).toMatch(/FAILED|failed/i);
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(0);
   });
 
   it('mails would-remediate once for an account in notify mode, not again within the hour', async () => {
     // Prepare
-    organization({ 'sg-guard:mode': 'notify' });
+    modeObject('notify');
     exposedGroup();
-    const handler = handlerWith(role);
+    const handler = handlerWith(modeMap);
 
     // Act
     const first = await handler({ groupId: GROUP }, context);

@@ -29,6 +29,8 @@ describe('readSettings', () => {
       strategy: 'narrow',
       defaultMode: 'enforce',
       allowGroupExemptions: false,
+      ledgerTable: 'sg-guard-ledger',
+      securityHub: false,
     });
   });
 
@@ -39,8 +41,11 @@ describe('readSettings', () => {
       SG_GUARD_PORTS: ' 3389, 22,3389 ',
       SG_GUARD_STRATEGY: 'revoke',
       SG_GUARD_DEFAULT_MODE: 'Notify',
-      SG_GUARD_ORG_READER_ROLE_ARN: 'arn:aws:iam::123456789012:role/sg-guard-org-reader',
       SG_GUARD_ALLOW_GROUP_EXEMPTIONS: 'TRUE',
+      SG_GUARD_LEDGER_TABLE: 'sg-guard-ledger-test',
+      SG_GUARD_MODE_BUCKET: 'sg-guard-modes-999988887777',
+      SG_GUARD_MODE_BUCKET_REGION: 'us-east-1',
+      SG_GUARD_SECURITY_HUB: 'true',
     });
 
     // Assess
@@ -48,8 +53,10 @@ describe('readSettings', () => {
       ports: [22, 3389],
       strategy: 'revoke',
       defaultMode: 'notify',
-      orgReaderRoleArn: 'arn:aws:iam::123456789012:role/sg-guard-org-reader',
       allowGroupExemptions: true,
+      ledgerTable: 'sg-guard-ledger-test',
+      modeMap: { bucket: 'sg-guard-modes-999988887777', region: 'us-east-1' },
+      securityHub: true,
     });
   });
 
@@ -58,12 +65,12 @@ describe('readSettings', () => {
     const settings = readSettings({
       ...base,
       SG_GUARD_PORTS: ' ',
-      SG_GUARD_ORG_READER_ROLE_ARN: '',
+      SG_GUARD_MODE_BUCKET: '',
     });
 
     // Assess
     expect(settings.ports).toEqual([22]);
-    expect(settings.orgReaderRoleArn).toBeUndefined();
+    expect(settings.modeMap).toBeUndefined();
   });
 
   it.each([
@@ -78,7 +85,14 @@ describe('readSettings', () => {
     ['SG_GUARD_PORTS', { SG_GUARD_PORTS: '22,' }, /whole number/],
     ['SG_GUARD_STRATEGY', { SG_GUARD_STRATEGY: 'delete' }, /narrow or revoke/],
     ['SG_GUARD_DEFAULT_MODE', { SG_GUARD_DEFAULT_MODE: 'audit' }, /enforce, notify, off/],
-    ['SG_GUARD_ORG_READER_ROLE_ARN', { SG_GUARD_ORG_READER_ROLE_ARN: 'OrgReader' }, /role ARN/],
+    ['SG_GUARD_LEDGER_TABLE', { SG_GUARD_LEDGER_TABLE: 'a b' }, /table name/],
+    ['SG_GUARD_MODE_BUCKET', { SG_GUARD_MODE_BUCKET: 'Not_A_Bucket' }, /bucket/],
+    [
+      'SG_GUARD_MODE_BUCKET_REGION',
+      { SG_GUARD_MODE_BUCKET: 'sg-guard-modes', SG_GUARD_MODE_BUCKET_REGION: 'nowhere' },
+      /region/,
+    ],
+    ['SG_GUARD_SECURITY_HUB', { SG_GUARD_SECURITY_HUB: 'on' }, /true or false/],
     [
       'SG_GUARD_ALLOW_GROUP_EXEMPTIONS',
       { SG_GUARD_ALLOW_GROUP_EXEMPTIONS: 'yes' },

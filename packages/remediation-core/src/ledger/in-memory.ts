@@ -31,6 +31,7 @@ class InMemoryLedgerConflict extends Error {
 export class InMemoryLedger implements RemediationLedger {
   private readonly heads = new Map<string, LedgerHead>();
   private readonly records = new Map<string, LedgerEntry>();
+  private readonly attempts = new Map<string, number>();
 
   async begin(request: BeginRequest): Promise<BeginResult> {
     const { entry } = request;
@@ -108,6 +109,12 @@ export class InMemoryLedger implements RemediationLedger {
 
   async listUnfinished(): Promise<LedgerHead[]> {
     return [...this.heads.values()].filter((head) => head.state !== 'idle');
+  }
+
+  async countAttempt(key: string): Promise<number> {
+    const count = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, count);
+    return count;
   }
 
   /** Every closed or pending entry (tests and `fix`'s summary). */

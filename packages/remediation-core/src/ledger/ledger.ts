@@ -133,4 +133,9 @@ export interface RemediationLedger {
   listEntries(groupId: string): Promise<LedgerEntry[]>;
   /** Heads that are not idle (for the sweep to finish). */
   listUnfinished(): Promise<LedgerHead[]>;
+  /**
+   * Counts one more attempt at `key` (e.g. a Lambda request id, which async retries keep) and
+   * returns the count, so a run can tell its final retry. Kept for a day.
+   */
+  countAttempt(key: string, now: number): Promise<number>;
 }

@@ -13,6 +13,8 @@ export const LEDGER_TABLE = {
   ttlAttribute: 'expiresAt',
   /** Partition of the group heads (leases and pending entries). */
   headPartition: 'head',
+  /** Partition of attempt counters (one item per retried request, kept a day). */
+  attemptPartition: 'attempt',
   /** Prefix of a record's sort key. */
   recordPrefix: 'record#',
   /** How long a closed record is kept. */

@@ -94,5 +94,7 @@ export function triggerInWords(trigger: Trigger, configRuleName?: string): strin
       return 'direct invocation';
     case 'cli':
       return 'sg-guard CLI';
+    case 'sweep':
+      return 'the scheduled sweep of every group';
   }
 }

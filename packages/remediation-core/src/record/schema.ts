@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from '../events/identifiers.js';
+import { TRIGGERS } from '../model.js';
 
 const portSchema = z.number().int().min(-1).max(65535);
 
@@ -52,7 +53,7 @@ export const remediationRecordSchema = z
     groupId: securityGroupIdSchema,
     groupName: z.string().optional(),
     vpcId: z.string().min(1).optional(),
-    trigger: z.enum(['config-sns', 'config-eventbridge', 'cloudtrail', 'direct', 'cli']),
+    trigger: z.enum(TRIGGERS),
     actor: z.string().optional(),
     eventId: z.string().optional(),
     eventTime: z.iso.datetime({ offset: true }).optional(),

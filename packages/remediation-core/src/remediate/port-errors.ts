@@ -60,3 +60,17 @@ export interface LedgerConflictFailure {
 export function isLedgerConflict(error: unknown): error is LedgerConflictFailure {
   return hasCode(error, 'LEDGER_CONFLICT');
 }
+
+/**
+ * The account's mode could not be read (the mode map is unreadable after the SDK's retries).
+ * `@sg-guard/aws`'s `ModeMapUnreadableError` has this shape.
+ */
+export interface PolicyUnreadableFailure {
+  readonly code: 'MODE_MAP_UNREADABLE';
+  readonly message: string;
+}
+
+/** Whether a policy reader's error means the mode could not be read at all. */
+export function isPolicyUnreadable(error: unknown): error is PolicyUnreadableFailure {
+  return hasCode(error, 'MODE_MAP_UNREADABLE');
+}
