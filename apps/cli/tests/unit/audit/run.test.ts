@@ -231,7 +231,7 @@ describe('runAudit', () => {
   it('counts a group whose prefix list could not be read as unknown, and --fail-on-findings fails on it', async () => {
     // Prepare: the only rule on port 22 names a prefix list whose entries were not returned.
     const unreadable: GroupSnapshot = {
-      groupId: 'sg-pl',
+      groupId: 'sg-partner',
       groupName: 'partner',
       rules: [
         {
@@ -255,11 +255,17 @@ describe('runAudit', () => {
     const region = report.accounts[0]?.regions[0];
     expect(region?.exposedGroups).toEqual([]);
     expect(region?.unknownGroups).toEqual([
-      { groupId: 'sg-pl', groupName: 'partner', unresolvedPrefixLists: ['pl-shared'] },
+      { groupId: 'sg-partner', groupName: 'partner', unresolvedPrefixLists: ['pl-shared'] },
     ]);
     expect(report.summary).toMatchObject({ exposedGroups: 0, unknownGroups: 1 });
     expect(auditExitCode(report.summary, true)).toBe(2);
     expect(auditExitCode(report.summary, false)).toBe(0);
+    expect(formatAuditReport(report, 'csv')).toContain(
+      'a,,enforce,eu-west-1,unknown,sg-partner,partner,,,pl-shared,,unresolved-prefix-list,,,\r\n',
+    );
+    expect(formatAuditReport(report, 'table')).toContain(
+      'a eu-west-1 sg-partner: exposure unknown: prefix list(s) pl-shared could not be read',
+    );
     expect(failOnFindingsLine(report)).toBe(
       'sg-guard: --fail-on-findings: 1 group(s) whose exposure is unknown (prefix lists that could not be read; unknown is not clean)',
     );
