@@ -16,7 +16,7 @@ import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { confirmUndo } from '../undo/confirm.js';
 import { recordFromLedger } from '../undo/from-ledger.js';
-import { renderUndoResults, undoExitCode, undoRecords } from '../undo/undo.js';
+import { renderUndoResults, terminalSafe, undoExitCode, undoRecords } from '../undo/undo.js';
 import { action, addAwsOptions, awsShape } from './shared.js';
 
 const UndoOptions = z
@@ -128,7 +128,9 @@ export function undoCommand(io: CliIo): Command {
         for (const r of forced) {
           if (r.verification?.status !== 'unverified') continue;
           io.stderr.write(
-            `sg-guard: WARNING: --force: record ${r.recordId} (${r.groupId}) NOT VERIFIED: ${r.verification.reason}\n`,
+            terminalSafe(
+              `sg-guard: WARNING: --force: record ${r.recordId} (${r.groupId}) NOT VERIFIED: ${r.verification.reason}\n`,
+            ),
           );
         }
         io.stdout.write(

@@ -504,6 +504,31 @@ describe('undoRecords, for a record its ledger does not confirm', () => {
   });
 });
 
+describe('renderUndoResults', () => {
+  it("shows a forged record's names without control characters or extra lines", async () => {
+    // Prepare
+    const forged = record({
+      recordId: 'r\u001b[2J',
+      time: '2026-11-27T10:00:00Z',
+      groupName: 'web\r\nFAKE: 1 record(s): 1 undone\u202e',
+      revoked: [{ ...world(22, 22), description: 'x\u0007' }],
+    });
+    const results = await undoRecords([forged], deps(fakeGateway([]), fakeLedger([])), ACT);
+
+    // Act
+    const text = renderUndoResults(results, false);
+
+    // Assess
+    const controls = [...text].filter((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      return (code < 0x20 && code !== 0x0a) || code === 0x202e;
+    });
+    expect(controls).toEqual([]);
+    expect(text.split('\n').filter((line) => line.startsWith('FAKE'))).toEqual([]);
+    expect(text).toContain('(web FAKE: 1 record(s): 1 undone)');
+  });
+});
+
 describe('newestFirst', () => {
   it('orders by time, newest first, and later lines first among equal times', () => {
     // Prepare
