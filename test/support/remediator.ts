@@ -27,6 +27,11 @@ export interface Deployment {
   /** @default HOME_REGION */
   readonly region?: string;
   readonly settings?: RemediatorSettings;
+  /**
+   * Where the handler's SDK clients send their calls (e.g. a fault proxy in front of the
+   * emulator). @default the world's emulator
+   */
+  readonly endpoint?: string;
 }
 
 /** A cold-started remediator container; each `invoke` is one warm invocation. */
@@ -86,7 +91,7 @@ export async function coldStart(world: World, deployment: Deployment): Promise<R
     AWS_SESSION_TOKEN: account.credentials.sessionToken,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    AWS_ENDPOINT_URL: world.endpoint,
+    AWS_ENDPOINT_URL: deployment.endpoint ?? world.endpoint,
     AWS_LAMBDA_FUNCTION_NAME: 'sg-guard-remediator',
     AWS_PROFILE: undefined,
     SG_GUARD_TOPIC_ARN: settings.topicArn ?? world.inbox.topicArn,
