@@ -18,7 +18,6 @@ function minimal(): SgGuardConfigInput {
     stackSetsAdmin: { accountId: '222222222222', delegatedAdmin: true },
     targets: { organizationalUnitIds: ['ou-ab12-11111111'], regions: ['eu-west-1'] },
     notifications: [{ email: 'security@example.com', actions: ['remediated', 'failed'] }],
-    orgReaderRole: { location: 'management', accountId: '333333333333' },
   };
 }
 
@@ -81,14 +80,17 @@ describe('parseConfig', () => {
       defaultMode: 'enforce',
       allowGroupExemptions: false,
       fastPath: true,
+      sweepSchedule: 'rate(1 hour)',
     });
+    expect(config.securityHub).toBe(false);
+    expect(config.modeMap).toBeUndefined();
     expect(config.config.recorderMode).toBe('auto');
     expect(config.rollout).toEqual({
       maxConcurrentPercentage: 25,
       failureTolerancePercentage: 10,
       regionConcurrency: 'parallel',
     });
-    expect(config.targets.excludedAccounts).toEqual([]);
+    expect(config.targets.excludedAccounts).toBeUndefined();
     expect(config.stackSetsAdmin.region).toBe('eu-west-1');
     expect(config.assetBucketPrefix).toBe('sg-guard-assets-222222222222');
   });
@@ -139,16 +141,36 @@ describe('parseConfig', () => {
     expect(Object.keys(issues)).toEqual(['notifications']);
   });
 
-  it('rejects an org reader outside the management account that runs the StackSet', () => {
+  it('rejects a mode publisher outside the management account that runs the StackSet', () => {
     const document = minimal();
     const issues = issuesOf({
       ...document,
       stackSetsAdmin: { accountId: '222222222222', delegatedAdmin: false },
-      orgReaderRole: { location: 'management', accountId: '333333333333' },
+      modePublisher: { location: 'management', accountId: '333333333333' },
     });
 
-    expect(Object.keys(issues)).toEqual(['orgReaderRole.accountId']);
-    expect(issues['orgReaderRole.accountId']).toContain('222222222222');
+    expect(Object.keys(issues)).toEqual(['modePublisher.accountId']);
+    expect(issues['modePublisher.accountId']).toContain('222222222222');
+  });
+
+  it("names the mode map's bucket after the organization unless told otherwise", () => {
+    const withModeMap = {
+      ...minimal(),
+      modePublisher: { location: 'management' as const, accountId: '333333333333' },
+      modeMap: { region: 'us-east-1' },
+    };
+
+    expect(parseConfig(withModeMap).modeMap).toEqual({
+      bucketName: 'sg-guard-mode-map-o-a1b2c3d4e5',
+      region: 'us-east-1',
+    });
+    expect(
+      parseConfig({ ...withModeMap, modeMap: { bucketName: 'my-modes', region: 'us-east-1' } })
+        .modeMap?.bucketName,
+    ).toBe('my-modes');
+    expect(
+      issuesOf({ ...withModeMap, modeMap: { bucketName: 'My_Modes', region: 'us-east-1' } }),
+    ).toHaveProperty(['modeMap.bucketName']);
   });
 
   it('rejects an asset bucket prefix that would make bucket names too long for S3', () => {
