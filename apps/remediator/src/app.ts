@@ -20,6 +20,7 @@ import {
   ModeMapPolicyReader,
   SecurityHubFindingsReporter,
   SnsNoticePublisher,
+  scanRegion,
 } from '@sg-guard/aws';
 import {
   type AccountPolicyReader,
@@ -144,8 +145,9 @@ export function createHandler(
         ...(overrides.policyTtlMs !== undefined ? { ttlMs: overrides.policyTtlMs } : {}),
       })
     : new DefaultPolicyReader(settings.defaultMode);
+  const gateway = new Ec2SecurityGroupGateway({ ec2: clients.ec2 });
   const deps: RemediationDeps = {
-    groups: new Ec2SecurityGroupGateway({ ec2: clients.ec2 }),
+    groups: gateway,
     policies,
     notices: new SnsNoticePublisher({ sns: clients.sns, topicArn: settings.topicArn }),
     ledger: new DynamoDbLedger({ dynamodb: clients.dynamodb, tableName: settings.ledgerTable }),
@@ -167,6 +169,8 @@ export function createHandler(
     allowGroupExemptions: settings.allowGroupExemptions,
   };
   let ownAccount: string | undefined;
+  /** Findings of the current invocation for another account or region. */
+  let foreignFindings = 0;
 
   const accountOf = async (context: InvocationContext | undefined): Promise<string> => {
     if (ownAccount === undefined) {
@@ -201,11 +205,34 @@ export function createHandler(
     }
   };
 
+  /**
+   * A prefix list changed: every group of the account-region that references it is checked with
+   * the list's fresh entries (one paginated describe of the region, filtered here: EC2's
+   * `ip-permission.prefix-list-id` filter is not in the emulator, and a list may be referenced by
+   * any group). Lists shared from another account change there; the sweep catches those here.
+   */
+  const referencingGroups = async (
+    prefixListId: string,
+    handle: (groupId: string) => Promise<RemediationOutcome[]>,
+  ): Promise<RemediationOutcome[]> => {
+    gateway.forgetPrefixLists([prefixListId]);
+    const groups = await scanRegion(clients.ec2);
+    const outcomes: RemediationOutcome[] = [];
+    for (const group of groups) {
+      const references = group.rules.some(
+        (rule) => rule.source.kind === 'prefix-list' && rule.source.prefixListId === prefixListId,
+      );
+      if (!references) continue;
+      outcomes.push(...(await handle(group.groupId)));
+    }
+    return outcomes;
+  };
+
   const handleFinding = async (
     finding: Finding,
     accountId: string,
     invocation: InvocationContext | undefined,
-  ) => {
+  ): Promise<RemediationOutcome[]> => {
     const foreign =
       finding.accountId !== undefined && finding.accountId !== accountId
         ? `the finding is for account ${finding.accountId}; this function acts only in ${accountId}`
@@ -214,7 +241,14 @@ export function createHandler(
           : undefined;
     if (foreign) {
       telemetry.foreignFinding(finding, foreign);
-      return undefined;
+      foreignFindings += 1;
+      return [];
+    }
+    if (finding.prefixListId !== undefined) {
+      const { prefixListId, ...call } = finding;
+      return referencingGroups(prefixListId, (groupId) =>
+        handleFinding({ ...call, groupId }, accountId, invocation),
+      );
     }
     const outcome = await remediateFinding(
       finding,
@@ -224,7 +258,7 @@ export function createHandler(
     );
     telemetry.decision(finding, outcome);
     await report(outcome);
-    return outcome;
+    return [outcome];
   };
 
   const sweep = async (accountId: string, invocation: InvocationContext | undefined) => {
@@ -279,12 +313,12 @@ export function createHandler(
 
       const outcomes: RemediationOutcome[] = [];
       const errors: unknown[] = [];
+      foreignFindings = 0;
       const accountId = parsed.findings.length > 0 ? await accountOf(context) : undefined;
       for (const finding of parsed.findings) {
         telemetry.count('findings');
         try {
-          const outcome = await handleFinding(finding, accountId as string, context);
-          if (outcome) outcomes.push(outcome);
+          outcomes.push(...(await handleFinding(finding, accountId as string, context)));
         } catch (error) {
           // Keep going: one failing finding must not starve the others of the same event.
           failed(telemetry, finding, error);
@@ -297,11 +331,7 @@ export function createHandler(
       }
       return {
         findings: parsed.findings.length,
-        ignored:
-          parsed.ignored.length +
-          parsed.malformed.length +
-          parsed.findings.length -
-          outcomes.length,
+        ignored: parsed.ignored.length + parsed.malformed.length + foreignFindings,
         outcomes,
       };
     } finally {

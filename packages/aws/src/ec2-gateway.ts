@@ -124,6 +124,11 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
     return result;
   }
 
+  /** Drops cached entries of these lists, so the next read sees a change just made to them. */
+  forgetPrefixLists(prefixListIds: readonly string[]): void {
+    for (const id of prefixListIds) this.prefixLists.delete(id);
+  }
+
   /**
    * One AuthorizeSecurityGroupIngress for all rules; the ids come from the response's
    * `SecurityGroupRules`. EC2 rejects the whole call when one rule exists already, so on

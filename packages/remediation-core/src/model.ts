@@ -189,6 +189,11 @@ export interface Finding {
   readonly groupId?: string;
   /** Set when only the name is known (default VPC); the adapter resolves it to an id. */
   readonly groupName?: string;
+  /**
+   * Set instead of a group by `ModifyManagedPrefixList`: every group of the account-region that
+   * references this list must be checked (one finding per group, by the caller).
+   */
+  readonly prefixListId?: string;
   readonly accountId?: string;
   readonly region?: string;
   readonly trigger: Trigger;

@@ -227,7 +227,7 @@ describe('remediator handler', () => {
     });
     expect(out.metrics()).toMatchObject({ publishFailed: 1 });
     expect(
-      out.logs().find((line) => line.message.startsWith('notice not published')),
+      out.logs().find((line) => String(line.message).startsWith('notice not published')),
     ).toMatchObject({
       record: { groupId: GROUP, action: 'remediated' },
     });

@@ -13,7 +13,12 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const WATCHED_EC2_CALLS = [
   'AuthorizeSecurityGroupIngress',
   'ModifySecurityGroupRules',
+  'ModifyManagedPrefixList',
 ] as const;
+
+const prefixListIdSchema = z
+  .string()
+  .regex(/^pl-[0-9a-f]{8,17}$/, 'expected a prefix list id like pl-0123456789abcdef0');
 
 const KIND = 'EventBridge CloudTrail event';
 
@@ -63,11 +68,36 @@ const modifySchema = callSchema.extend({
   }),
 });
 
+/** CloudTrail nests the request (`ModifyManagedPrefixListRequest`); some tools log it flat. */
+const modifyPrefixListSchema = callSchema.extend({
+  requestParameters: z.union([
+    z.object({
+      ModifyManagedPrefixListRequest: z.object({ PrefixListId: prefixListIdSchema }),
+    }),
+    z.object({ PrefixListId: prefixListIdSchema }),
+    z.object({ prefixListId: prefixListIdSchema }),
+  ]),
+});
+
 type CallFields = z.output<typeof callSchema>;
-type GroupRef = { readonly groupId: string } | { readonly groupName: string };
+type GroupRef =
+  | { readonly groupId: string }
+  | { readonly groupName: string }
+  | { readonly prefixListId: string };
 
 /** The call's common fields and the group it changed, by id or (default VPC) by name. */
 function readCall(eventName: string, detail: unknown): { call: CallFields; group: GroupRef } {
+  if (eventName === 'ModifyManagedPrefixList') {
+    const call = parseEventPart(modifyPrefixListSchema, detail, KIND, 'detail');
+    const request = call.requestParameters;
+    const prefixListId =
+      'ModifyManagedPrefixListRequest' in request
+        ? request.ModifyManagedPrefixListRequest.PrefixListId
+        : 'PrefixListId' in request
+          ? request.PrefixListId
+          : request.prefixListId;
+    return { call, group: { prefixListId } };
+  }
   if (eventName === 'ModifySecurityGroupRules') {
     const call = parseEventPart(modifySchema, detail, KIND, 'detail');
     return {
@@ -87,8 +117,9 @@ function readCall(eventName: string, detail: unknown): { call: CallFields; group
 /**
  * Reads an EventBridge `AWS API Call via CloudTrail` event from EC2. `AuthorizeSecurityGroupIngress`
  * and `ModifySecurityGroupRules` become a finding (a call naming the group only by `groupName`
- * gives a finding without `groupId`); a failed call (`errorCode` set, dry runs included) and
- * every other call are ignored.
+ * gives a finding without `groupId`); `ModifyManagedPrefixList` becomes a finding with the list's
+ * `prefixListId` and no group (every group that references the list is to be checked); a failed
+ * call (`errorCode` set, dry runs included) and every other call are ignored.
  *
  * @throws MalformedEventError when a watched call lacks the group or has bad identifiers.
  */
