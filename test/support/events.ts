@@ -210,5 +210,32 @@ export function cloudTrailModifyEvent(
   );
 }
 
+/**
+ * EventBridge `AWS API Call via CloudTrail` for `ModifyManagedPrefixList` adding `cidr` to the
+ * list, as CloudTrail nests it (`ModifyManagedPrefixListRequest`).
+ */
+export function cloudTrailModifyPrefixListEvent(
+  where: { readonly accountId: string; readonly region: string },
+  prefixListId: string,
+  cidr: string,
+): Record<string, unknown> {
+  return cloudTrailEvent(
+    where,
+    'ModifyManagedPrefixList',
+    {
+      ModifyManagedPrefixListRequest: {
+        PrefixListId: prefixListId,
+        CurrentVersion: 1,
+        AddEntry: { Cidr: cidr, tag: 1 },
+      },
+    },
+    {
+      ModifyManagedPrefixListResponse: {
+        prefixList: { prefixListId, state: 'modify-in-progress' },
+      },
+    },
+  );
+}
+
 /** A direct invocation, as an operator or the CLI sends it. */
 export const directEvent = (groupId: string): { readonly groupId: string } => ({ groupId });

@@ -71,6 +71,9 @@ describe('fix', () => {
       '--org',
       '--regions',
       BOTH,
+      // The repository's config deploys notify; this estate's untagged account enforces.
+      '--default-mode',
+      'enforce',
       '--yes',
       '--records',
       records,
@@ -115,6 +118,8 @@ describe('fix', () => {
       '--regions',
       BOTH,
       '--no-org-tags',
+      '--default-mode',
+      'enforce',
       '--strategy',
       'revoke',
       '--yes',

@@ -319,3 +319,39 @@ describe('parseEvent with hostile CloudTrail fields', () => {
     expect(error).toBeInstanceOf(MalformedEventError);
   });
 });
+
+describe('parseEvent with CloudTrail ModifyManagedPrefixList', () => {
+  function prefixListCall(requestParameters: Record<string, unknown>): TrailEvent {
+    const event = structuredClone(fixture('cloudtrail-modify-security-group-rules.json'));
+    event.detail.eventName = 'ModifyManagedPrefixList';
+    event.detail.requestParameters = requestParameters;
+    return event;
+  }
+
+  it.each([
+    [
+      'nested, as CloudTrail logs it',
+      {
+        ModifyManagedPrefixListRequest: { PrefixListId: 'pl-0123456789abcdef0', CurrentVersion: 3 },
+      },
+    ],
+    ['flat, capitalized', { PrefixListId: 'pl-0123456789abcdef0' }],
+    ['flat, camel case', { prefixListId: 'pl-0123456789abcdef0' }],
+  ])('takes the list id from a %s request and names no group', (_shape, requestParameters) => {
+    // Act
+    const [finding] = parseEvent(prefixListCall(requestParameters)).findings;
+
+    // Assess
+    expect(finding).toMatchObject({ prefixListId: 'pl-0123456789abcdef0', trigger: 'cloudtrail' });
+    expect(finding?.groupId).toBeUndefined();
+    expect(finding?.groupName).toBeUndefined();
+  });
+
+  it('rejects a call without a well-formed list id as malformed', () => {
+    // Act
+    const error = errorOf(() => parseEvent(prefixListCall({ PrefixListId: 'sg-123' })));
+
+    // Assess
+    expect(error).toBeInstanceOf(MalformedEventError);
+  });
+});
