@@ -241,6 +241,10 @@ export class DynamoDbLedger implements RemediationLedger {
     }
   }
 
+  async getHead(groupId: string): Promise<LedgerHead | undefined> {
+    return this.readHead(groupId);
+  }
+
   private async readHead(groupId: string): Promise<LedgerHead | undefined> {
     try {
       const response = await this.dynamodb.send(

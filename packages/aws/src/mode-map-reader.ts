@@ -1,7 +1,7 @@
 /**
  * The member side of the mode map: a remediator reads its own account's object, once per TTL.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { AccountPolicy, AccountPolicyReader, Mode } from '@sg-guard/remediation-core';
 import { awsErrorCode, InvalidModeMapEntryError, ModeMapUnreadableError } from './errors.js';
 import { modeMapKey, parseModeMapEntry } from './mode-map-entry.js';
@@ -97,6 +97,9 @@ export class ModeMapPolicyReader implements AccountPolicyReader {
       body = await response.Body.transformToString('utf-8');
     } catch (error) {
       if (isAbsent(error)) return this.absent(accountId, key);
+      // S3 may answer a missing object with 403 when it does not count the reader's
+      // prefix-limited list permission: one listing of exactly this key tells absent from denied.
+      if (isForbidden(error) && (await this.listedEmpty(key))) return this.absent(accountId, key);
       const message = error instanceof Error ? error.message : String(error);
       throw new ModeMapUnreadableError(this.bucket, key, message, awsErrorCode(error), {
         cause: error,
@@ -114,6 +117,18 @@ export class ModeMapPolicyReader implements AccountPolicyReader {
     };
   }
 
+  /** `true` when a listing of exactly `key` is allowed and empty; `false` when it is not allowed. */
+  private async listedEmpty(key: string): Promise<boolean> {
+    try {
+      const listing = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 }),
+      );
+      return (listing.KeyCount ?? listing.Contents?.length ?? 0) === 0;
+    } catch {
+      return false;
+    }
+  }
+
   private absent(accountId: string, key: string): AccountPolicy {
     return {
       accountId,
@@ -124,6 +139,12 @@ export class ModeMapPolicyReader implements AccountPolicyReader {
       ],
     };
   }
+}
+
+function isForbidden(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata
+    ?.httpStatusCode;
+  return status === 403 || awsErrorCode(error) === 'AccessDenied';
 }
 
 function isAbsent(error: unknown): boolean {

@@ -196,7 +196,14 @@ export async function remediateFinding(
     unresolvedPrefixLists: d.assessment.unresolvedPrefixLists,
     ...(d.kind === 'not-exposed' ? {} : { plan: d.plan }),
   });
-  if (decision.kind === 'not-exposed') return { ...described(decision), outcome: 'not-exposed' };
+  if (decision.kind === 'not-exposed') {
+    // Clean now, maybe by an earlier run whose notice is still unsent: finish it first.
+    const finished =
+      policy.mode === 'enforce' ? await run.finishLeftover(decision.group.groupId) : [];
+    return finished.length > 0
+      ? { ...described(decision), outcome: 'already-fixed', finishedEntries: finished }
+      : { ...described(decision), outcome: 'not-exposed' };
+  }
   if (decision.kind === 'exempt') return run.notifyOnce('exempted', decision, described(decision));
   if (decision.kind === 'notify') {
     return run.notifyOnce('would-remediate', decision, described(decision));
@@ -474,6 +481,23 @@ class Run {
       undefined,
       previous,
     );
+  }
+
+  /**
+   * Finishes the group's unfinished entry, if any (applied but unpublished, or cut short with its
+   * lease expired); a live lease is left to its holder. Returns the finished record ids.
+   */
+  async finishLeftover(groupId: string): Promise<string[]> {
+    const head = await this.deps.ledger.getHead(groupId);
+    const now = this.context.now().getTime();
+    if (!head?.entry || head.state === 'idle') return [];
+    if (head.state === 'intent' && (head.leaseExpiresAt ?? 0) >= now) return [];
+    try {
+      await this.finish(head);
+    } catch (error) {
+      if (!isLedgerConflict(error)) throw error;
+    }
+    return this.finished().finishedEntries;
   }
 
   /** Finishes an unfinished entry of another run; returns the head version after closing it. */

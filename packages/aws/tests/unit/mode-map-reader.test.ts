@@ -1,4 +1,10 @@
-import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidModeMapEntryError, ModeMapUnreadableError } from '../../src/errors.js';
@@ -108,6 +114,35 @@ describe('ModeMapPolicyReader', () => {
     expect(policy.warnings).toHaveLength(1);
     expect(policy.warnings[0]).toContain(`account ${ACCOUNT} has no entry in the mode map yet`);
     expect(policy.warnings[0]).toContain(`s3://${BUCKET}/${KEY}`);
+  });
+
+  it('tells a 403 for a missing object from a denial with one listing of exactly its key', async () => {
+    // Prepare: S3 did not count the prefix-limited list grant for GetObject's 404.
+    s3Mock.on(GetObjectCommand).rejects(s3Error('AccessDenied', 403));
+    s3Mock.on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: KEY }).resolves({ KeyCount: 0 });
+
+    // Act
+    const policy = await reader().policyFor(ACCOUNT);
+
+    // Assess
+    expect(policy).toMatchObject({ mode: 'notify', source: { kind: 'default' } });
+    expect(s3Mock.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toEqual({
+      Bucket: BUCKET,
+      Prefix: KEY,
+      MaxKeys: 1,
+    });
+  });
+
+  it('stays unreadable on a 403 whose listing is denied too', async () => {
+    // Prepare
+    s3Mock.on(GetObjectCommand).rejects(s3Error('AccessDenied', 403));
+    s3Mock.on(ListObjectsV2Command).rejects(s3Error('AccessDenied', 403));
+
+    // Act
+    const read = reader().policyFor(ACCOUNT);
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(ModeMapUnreadableError);
   });
 
   it('treats a bare 404 without a code as absent too', async () => {

@@ -107,6 +107,10 @@ export class InMemoryLedger implements RemediationLedger {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  async getHead(groupId: string): Promise<LedgerHead | undefined> {
+    return this.heads.get(groupId);
+  }
+
   async listUnfinished(): Promise<LedgerHead[]> {
     return [...this.heads.values()].filter((head) => head.state !== 'idle');
   }

@@ -131,6 +131,8 @@ export interface RemediationLedger {
   getEntry(groupId: string, recordId: string): Promise<LedgerEntry | undefined>;
   /** Every entry of a group, newest first. */
   listEntries(groupId: string): Promise<LedgerEntry[]>;
+  /** The group's head, if it has one (an event for a clean group checks for an unfinished entry). */
+  getHead(groupId: string): Promise<LedgerHead | undefined>;
   /** Heads that are not idle (for the sweep to finish). */
   listUnfinished(): Promise<LedgerHead[]>;
   /**

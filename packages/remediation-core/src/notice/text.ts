@@ -1,4 +1,5 @@
 import type { RecordedRule, RemediationRecord } from '../model.js';
+import { planUndo, undoSteps } from '../record/undo.js';
 import {
   exposureWhy,
   policySourceInWords,
@@ -205,12 +206,15 @@ function failure(record: RemediationRecord): string[] {
   ]);
 }
 
+/** The manual undo, as the one undo planner decides it (the same as `sg-guard undo`). */
 function undo(record: RemediationRecord, limit: number): string[] {
-  const changed = record.action === 'remediated' || record.action === 'failed';
+  const steps = undoSteps(record);
   // A re-added rule gets a new id, so the old one is not shown.
-  const reAdd = changed ? record.revoked.map(({ ruleId: _id, ...rule }) => rule) : [];
-  const remove = changed ? record.authorized.filter((rule) => rule.created !== false) : [];
-  const keep = changed ? record.authorized.filter((rule) => rule.created === false) : [];
+  const reAdd = steps
+    .filter((step) => step.action === 'authorize')
+    .map(({ rule: { ruleId: _id, ...rule } }) => rule);
+  const remove = steps.filter((step) => step.action === 'revoke').map((step) => step.rule);
+  const keep = planUndo(record).leftAlone;
   if (reAdd.length + remove.length === 0) {
     return section('How to undo', ['  Nothing to undo: sg-guard changed nothing.']);
   }
@@ -224,7 +228,14 @@ function undo(record: RemediationRecord, limit: number): string[] {
       ? ['    remove (sg-guard added these):', ...bullets(remove, '      ', limit)]
       : []),
     ...(keep.length > 0
-      ? ['    keep (they were there before sg-guard):', ...bullets(keep, '      ', limit)]
+      ? [
+          '    keep (sg-guard did not add these, or their owner changed them since):',
+          ...bullets(
+            keep.map((left) => left.rule),
+            '      ',
+            limit,
+          ),
+        ]
       : []),
   ]);
 }

@@ -42,6 +42,11 @@ export class InMemoryEc2 implements SecurityGroupGateway {
   readonly calls: string[] = [];
   readonly failures: Partial<Record<Method, Error>> = {};
   prefixLists = new Map<string, string[]>();
+  /**
+   * Called before every authorize or revoke reaches the group (after the failure check): an
+   * owner's edit between the read and the change, or a response lost after the change.
+   */
+  beforeChange: ((method: 'authorize' | 'revoke') => void) | undefined;
   /** When set, loadGroup returns this old copy (an event that raced an earlier fix). */
   staleSnapshot: GroupSnapshot | undefined;
   private readonly groups = new Map<string, GroupSnapshot>();
@@ -74,6 +79,7 @@ export class InMemoryEc2 implements SecurityGroupGateway {
 
   async authorize(groupId: string, rules: readonly RuleToAuthorize[]): Promise<RecordedRule[]> {
     this.record('authorize', `${rules.length}`);
+    this.beforeChange?.('authorize');
     const group = this.existing(groupId);
     const recorded: RecordedRule[] = [];
     const kept = [...group.rules];
@@ -104,6 +110,7 @@ export class InMemoryEc2 implements SecurityGroupGateway {
   /** Revoke by content: a rule whose access is no longer in the group comes back in `missing`. */
   async revokeRules(groupId: string, rules: readonly InboundRule[]) {
     this.record('revoke', rules.map((rule) => rule.ruleId ?? 'by-content').join(','));
+    this.beforeChange?.('revoke');
     const group = this.existing(groupId);
     const revoked = rules.filter((rule) => group.rules.some((other) => sameAccess(other, rule)));
     const missing = rules.filter((rule) => !revoked.includes(rule));
