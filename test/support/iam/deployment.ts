@@ -1,0 +1,186 @@
+/**
+ * The deployed IAM of sg-guard, from one synthesis of the app: the remediator's role as the
+ * member StackSet template gives it in a member account-region, and the resource policies of the
+ * central stack (topic, key) and the mode publisher stack (mode map bucket) it depends on.
+ */
+
+import { loadConfig, type SgGuardConfig } from '../../../infra/lib/config.js';
+import type { TemplateJson } from '../../../infra/tests/support/synth.js';
+import { type SynthesizedApp, synthesizeApp } from '../../../infra/tests/support/synth.js';
+import { MODE_MAP } from '../mode-map.js';
+import type { TestAccountName, World } from '../world.js';
+import type { Naming } from './calls.js';
+import type { ResourcePolicyOf, SimulatedPrincipal } from './evaluate.js';
+import {
+  type NamedPolicy,
+  type PolicyDocument,
+  TemplateResolver,
+  UnresolvableTemplateError,
+} from './template.js';
+
+/** The synthesized app and its config (slow to build: once per file). */
+export interface DeployedIam {
+  readonly config: SgGuardConfig;
+  readonly synthesized: SynthesizedApp;
+  readonly member: TemplateJson;
+  readonly central: TemplateJson;
+  readonly modePublisher: TemplateJson;
+}
+
+/**
+ * Synthesizes the example config with Security Hub on (the member template then grants
+ * everything any setting needs; the Security Hub statement is the one setting-dependent one).
+ */
+export function synthesizeDeployedIam(): DeployedIam {
+  const config: SgGuardConfig = { ...loadConfig(), securityHub: true };
+  const synthesized = synthesizeApp(config);
+  const stack = (name: string) => {
+    const found = [...synthesized.templates].find(([key]) => key === name)?.[1];
+    if (!found) throw new UnresolvableTemplateError(`no stack ${name} was synthesized`);
+    return found;
+  };
+  return {
+    config,
+    synthesized,
+    member: synthesized.member.json,
+    central: stack(synthesized.stacks.central.stackName),
+    modePublisher: stack(synthesized.stacks.modePublisher?.stackName ?? 'none'),
+  };
+}
+
+const REMEDIATOR_FUNCTION = 'sg-guard-remediator';
+
+/** The remediator as deployed into one member account and region. */
+export interface DeployedRemediator {
+  readonly resolver: TemplateResolver;
+  readonly functionId: string;
+  readonly roleId: string;
+  readonly principal: SimulatedPrincipal;
+  /** The function's environment, resolved (the deployed names of its topic, bucket, table). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** The remediator's role (with `policies` instead of the template's, e.g. one statement less). */
+export function deployedRemediator(
+  iam: DeployedIam,
+  placement: { readonly accountId: string; readonly region: string },
+  policies?: readonly NamedPolicy[],
+): DeployedRemediator {
+  const resolver = new TemplateResolver(iam.member, placement);
+  const functionId = resolver.single(
+    'AWS::Lambda::Function',
+    (properties) => properties.FunctionName === REMEDIATOR_FUNCTION,
+  );
+  const roleId = resolver.roleOfFunction(functionId);
+  const properties = resolver.properties(functionId) as {
+    Environment?: { Variables?: Record<string, string> };
+  };
+  return {
+    resolver,
+    functionId,
+    roleId,
+    environment: properties.Environment?.Variables ?? {},
+    principal: {
+      roleArn: resolver.arnOf(roleId),
+      accountId: placement.accountId,
+      organizationId: iam.config.organizationId,
+      identityPolicies: policies ?? resolver.rolePolicies(roleId),
+    },
+  };
+}
+
+/**
+ * How the world's emulated names map to the deployed ones: the test's central topic is the
+ * deployed findings topic, the test's mode map bucket is the deployed mode map bucket; member
+ * accounts, regions, the ledger table keep their names.
+ */
+export function deployedNaming(
+  iam: DeployedIam,
+  world: World,
+  remediator: DeployedRemediator,
+): Naming {
+  const central = new TemplateResolver(iam.central, {
+    accountId: iam.config.central.accountId,
+    region: iam.config.central.region,
+  });
+  const publisherAccount = iam.config.modePublisher?.accountId ?? '';
+  const publisher = new TemplateResolver(iam.modePublisher, {
+    accountId: publisherAccount,
+    region: iam.config.modeMap?.region ?? 'us-east-1',
+  });
+  const topicArn = remediator.environment.SG_GUARD_TOPIC_ARN ?? '';
+  const bucket = remediator.environment.SG_GUARD_MODE_BUCKET ?? '';
+  const modeBucketId = publisher.single('AWS::S3::Bucket');
+  const keyOfTopic = new Map<string, { keyArn: string; aliases: string[] }>();
+  for (const id of central.idsOfType('AWS::SNS::Topic')) {
+    const properties = central.properties(id) as { KmsMasterKeyId?: string };
+    if (!properties.KmsMasterKeyId) continue;
+    const aliases = central
+      .idsOfType('AWS::KMS::Alias')
+      .map((alias) => central.properties(alias) as { AliasName: string; TargetKeyId: string })
+      .filter((alias) => alias.TargetKeyId === properties.KmsMasterKeyId)
+      .map((alias) => alias.AliasName);
+    keyOfTopic.set(central.arnOf(id), { keyArn: properties.KmsMasterKeyId, aliases });
+  }
+  const keys = new Map<string, string>();
+  for (const name of ['security', 'enforced', 'notified', 'disabled', 'inherits'] as const) {
+    const account = world.account(name as TestAccountName);
+    keys.set(account.credentials.accessKeyId, account.accountId);
+  }
+  return {
+    accountOf: (accessKeyId) => {
+      const account = keys.get(accessKeyId);
+      if (!account) throw new Error(`a call was signed by an unknown key ${accessKeyId}`);
+      return account;
+    },
+    rename: (arn) => {
+      if (arn === world.inbox.topicArn) return topicArn;
+      const emulatedBucket = `arn:aws:s3:::${MODE_MAP.bucket}`;
+      if (arn === emulatedBucket || arn.startsWith(`${emulatedBucket}/`))
+        return `arn:aws:s3:::${bucket}${arn.slice(emulatedBucket.length)}`;
+      return arn;
+    },
+    topicKey: (topic) => keyOfTopic.get(topic),
+    bucketOwner: (name) =>
+      name === publisher.refOf(modeBucketId) ? publisherAccount : remediator.principal.accountId,
+  };
+}
+
+/** The resource policies of the central and mode publisher stacks, by the ARN they govern. */
+export function deployedResourcePolicies(iam: DeployedIam): ResourcePolicyOf {
+  const central = new TemplateResolver(iam.central, {
+    accountId: iam.config.central.accountId,
+    region: iam.config.central.region,
+  });
+  const publisher = new TemplateResolver(iam.modePublisher, {
+    accountId: iam.config.modePublisher?.accountId ?? '',
+    region: iam.config.modeMap?.region ?? 'us-east-1',
+  });
+  const topics = new Map<string, PolicyDocument>();
+  for (const id of central.idsOfType('AWS::SNS::TopicPolicy')) {
+    const properties = central.properties(id) as {
+      Topics: string[];
+      PolicyDocument: PolicyDocument;
+    };
+    for (const topic of properties.Topics) topics.set(topic, properties.PolicyDocument);
+  }
+  const keys = new Map<string, PolicyDocument>();
+  for (const id of central.idsOfType('AWS::KMS::Key')) {
+    keys.set(central.arnOf(id), central.properties(id).KeyPolicy as PolicyDocument);
+  }
+  const buckets = new Map<string, PolicyDocument>();
+  for (const id of publisher.idsOfType('AWS::S3::BucketPolicy')) {
+    const properties = publisher.properties(id) as {
+      Bucket: string;
+      PolicyDocument: PolicyDocument;
+    };
+    buckets.set(properties.Bucket, properties.PolicyDocument);
+  }
+  return (arn) => {
+    if (arn.startsWith('arn:aws:s3:::')) {
+      const bucket = arn.slice('arn:aws:s3:::'.length).split('/')[0] ?? '';
+      return buckets.get(bucket);
+    }
+    return topics.get(arn) ?? keys.get(arn);
+  };
+}
