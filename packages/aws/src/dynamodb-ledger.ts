@@ -9,6 +9,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   paginateQuery,
+  paginateScan,
   type QueryCommandInput,
   TransactionCanceledException,
   type TransactWriteItem,
@@ -241,6 +242,41 @@ export class DynamoDbLedger implements RemediationLedger {
     }
   }
 
+  /**
+   * Published fixes since `since` (epoch ms) that carry an exposure window, from one paginated
+   * Scan of the table reading only four attributes: for the audit, not for the remediator.
+   */
+  async listRecentFixes(since: number): Promise<RecentFix[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    try {
+      const pages = paginateScan(
+        { client: this.dynamodb },
+        {
+          TableName: this.tableName,
+          FilterExpression:
+            'attribute_exists(exposureSeconds) AND #status = :published AND createdAt >= :since',
+          ProjectionExpression: '#pk, recordId, createdAt, exposureSeconds',
+          ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':published': S('published'),
+            ':since': S(new Date(since).toISOString()),
+          },
+        },
+      );
+      for await (const page of pages) items.push(...(page.Items ?? []));
+    } catch (error) {
+      throw this.classify(error, 'dynamodb:Scan');
+    }
+    return items
+      .map((item) => ({
+        groupId: item[PK]?.S ?? '',
+        recordId: item.recordId?.S ?? '',
+        time: item.createdAt?.S ?? '',
+        exposureSeconds: Number(item.exposureSeconds?.N ?? 0),
+      }))
+      .sort((a, b) => a.time.localeCompare(b.time));
+  }
+
   async getHead(groupId: string): Promise<LedgerHead | undefined> {
     return this.readHead(groupId);
   }
@@ -328,6 +364,10 @@ export class DynamoDbLedger implements RemediationLedger {
           createdAt: S(entry.createdAt),
           entry: S(JSON.stringify(entry)),
           [TTL]: N(expiresAt),
+          // Top level, so the audit can read exposure windows without parsing every entry.
+          ...(entry.record?.exposureSeconds !== undefined && {
+            exposureSeconds: N(entry.record.exposureSeconds),
+          }),
         },
       },
     };
@@ -352,6 +392,15 @@ export class DynamoDbLedger implements RemediationLedger {
     }
     return classifyAwsError(error, action, groupRef);
   }
+}
+
+/** A published fix with its exposure window (from the call that opened the group to the fix). */
+export interface RecentFix {
+  readonly groupId: string;
+  readonly recordId: string;
+  /** ISO 8601: when the entry was written. */
+  readonly time: string;
+  readonly exposureSeconds: number;
 }
 
 interface HeadChange {

@@ -286,7 +286,7 @@ describe('audit output', () => {
     expect(code).toBe(1);
     const [header, ...rows] = stdout.trimEnd().split('\r\n');
     expect(header).toBe(
-      'account_id,account_name,mode,region,status,group_id,group_name,vpc_id,rule_id,rule,exposed_ports,reason,plan,exemption,error',
+      'account_id,account_name,mode,region,status,group_id,group_name,vpc_id,rule_id,rule,exposed_ports,reason,plan,exemption,error,exposure_seconds',
     );
     const statuses = rows.map((row) => row.split(',')[4]);
     // 8 exposures (the split halves are two), the management account's 2 clean regions, 4 failed.

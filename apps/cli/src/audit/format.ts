@@ -187,6 +187,7 @@ const CSV_HEADER = [
   'plan',
   'exemption',
   'error',
+  'exposure_seconds',
 ];
 
 /**
@@ -197,11 +198,18 @@ function csv(report: AuditReport): string {
   const rows = report.accounts.flatMap((a) => {
     const base = [a.accountId, a.accountName, a.policy?.mode ?? 'unknown'];
     if (a.regions.length === 0)
-      return [[...base, '', 'failed', ...Array(9).fill(''), a.error && brief(a.error.message)]];
+      return [[...base, '', 'failed', ...Array(9).fill(''), a.error && brief(a.error.message), '']];
     return a.regions.flatMap((r) => {
       if (r.status === 'failed')
         return [
-          [...base, r.region, 'failed', ...Array(9).fill(''), r.error && brief(r.error.message)],
+          [
+            ...base,
+            r.region,
+            'failed',
+            ...Array(9).fill(''),
+            r.error && brief(r.error.message),
+            '',
+          ],
         ];
       const unknown = r.unknownGroups.map((g) => [
         ...base,
@@ -217,9 +225,20 @@ function csv(report: AuditReport): string {
         '',
         '',
         '',
+        '',
+      ]);
+      // Fixes of the last days from the ledger: how long each group was open.
+      const fixed = (r.recentFixes ?? []).map((f) => [
+        ...base,
+        r.region,
+        'fixed',
+        f.groupId,
+        ...Array(8).fill(''),
+        `record ${f.recordId} at ${f.time}`,
+        String(f.exposureSeconds),
       ]);
       if (r.exposedGroups.length === 0 && unknown.length === 0)
-        return [[...base, r.region, 'clean', ...Array(10).fill('')]];
+        return [[...base, r.region, 'clean', ...Array(11).fill('')], ...fixed];
       const exposed = r.exposedGroups.flatMap((g) =>
         g.exposures.map((e) => [
           ...base,
@@ -235,9 +254,10 @@ function csv(report: AuditReport): string {
           describePlan(g.plan).join('; '),
           g.exemption?.reason,
           '',
+          '',
         ]),
       );
-      return [...exposed, ...unknown];
+      return [...exposed, ...unknown, ...fixed];
     });
   });
   return renderCsv(CSV_HEADER, rows);

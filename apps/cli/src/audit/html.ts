@@ -210,6 +210,31 @@ function unknownRows(report: AuditReport): string {
   );
 }
 
+/** The value at quantile `q` of sorted `values` (nearest rank). */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+}
+
+/** Exposure windows of recent CloudTrail-triggered fixes, per account-region, from the ledgers. */
+function exposureWindows(report: AuditReport): string {
+  const rows = report.accounts.flatMap((account) =>
+    account.regions.flatMap((region) => {
+      const seconds = (region.recentFixes ?? [])
+        .map((f) => f.exposureSeconds)
+        .sort((a, b) => a - b);
+      if (seconds.length === 0) return [];
+      return [
+        `<tr class="exposure-window" data-account="${e(account.accountId)}" data-region="${e(region.region)}"><td>${e(account.accountId)}</td><td>${e(region.region)}</td><td>${seconds.length}</td><td>${quantile(seconds, 0.5)} s</td><td>${quantile(seconds, 0.99)} s</td><td>${seconds.at(-1)} s</td></tr>`,
+      ];
+    }),
+  );
+  if (rows.length === 0) return '';
+  return (
+    '<section><h2>Exposure windows of recent fixes</h2><p>How long groups were open to the internet, from the API call that opened them to sg-guard’s fix (fixes triggered by CloudTrail, from each account-region’s ledger).</p>' +
+    `<table><thead><tr><th>account</th><th>region</th><th>fixes</th><th>p50</th><th>p99</th><th>longest</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`
+  );
+}
+
 function accountRows(report: AuditReport): string {
   return report.accounts
     .map((a) => {
@@ -290,6 +315,7 @@ export function renderHtmlReport(report: AuditReport): string {
 <table><thead><tr><th>account</th><th>name</th><th>mode (source)</th><th>protection</th><th>regions scanned</th><th>exposed</th></tr></thead><tbody>${accountRows(report)}</tbody></table></section>
 <section><h2>Exposed groups and their plans</h2><div class="groups">${groupCards(report)}</div></section>
 ${unknownRows(report)}
+${exposureWindows(report)}
 ${issues.length > 0 ? `<section><h2>Problems</h2><ul class="problems">${issues.map((line) => `<li>${e(line)}</li>`).join('')}</ul></section>` : ''}
 <footer>sg-guard audit --format html · ports ${e(report.ports.join(', '))} · strategy ${e(report.strategy)} · self-contained: no scripts, no external requests</footer>
 </body>

@@ -41,6 +41,19 @@ export interface RegionAudit {
   readonly exposedGroups: readonly ExposedGroup[];
   /** Groups whose exposure is unknown (unreadable prefix lists); never in `exposedGroups`. */
   readonly unknownGroups: readonly UnknownGroup[];
+  /**
+   * Fixes of the last days that CloudTrail triggered, with how long each group was open (from the
+   * ledger of the account-region; absent when it has none or it could not be read).
+   */
+  readonly recentFixes?: readonly RecentFixSummary[];
+}
+
+/** One fix from the ledger, with its exposure window. */
+export interface RecentFixSummary {
+  readonly groupId: string;
+  readonly recordId: string;
+  readonly time: string;
+  readonly exposureSeconds: number;
 }
 
 /** Why the StackSet does not protect an account (no member stack, so no remediator). */

@@ -4,11 +4,9 @@
  */
 import {
   type AccountPolicy,
-  assessGroup,
-  evaluateExemption,
+  decide,
   type GroupSnapshot,
   type PrefixListEntries,
-  planRemediation,
   type RemediationStrategy,
 } from '@sg-guard/remediation-core';
 import { createLimiter } from '../concurrency.js';
@@ -17,6 +15,7 @@ import {
   type AccountAudit,
   type AuditReport,
   type ExposedGroup,
+  type RecentFixSummary,
   type RegionAudit,
   summarize,
   type UnknownGroup,
@@ -45,7 +44,23 @@ export interface AuditEnvironment<S> {
   enabledRegions(session: S): Promise<readonly string[]>;
   policyFor(accountId: string): Promise<AccountPolicy>;
   scan(session: S, region: string): Promise<RegionInventory>;
+  /**
+   * Fixes since `since` (epoch ms) with their exposure windows, from the account-region's
+   * ledger; `undefined` when it has no ledger. Optional: an audit without it reports none.
+   */
+  recentFixes?(session: S, region: string, since: number): Promise<RecentFixSummary[] | undefined>;
 }
+
+/** How far back the audit reads exposure windows of fixes. */
+export const RECENT_FIXES_DAYS = 7;
+
+/** The audit changes nothing, so it decides as notify mode does: the same plan, no change. */
+const READ_ONLY_POLICY: AccountPolicy = {
+  accountId: '000000000000',
+  mode: 'notify',
+  source: { kind: 'default' },
+  warnings: [],
+};
 
 export interface AuditSettings {
   readonly ports: readonly number[];
@@ -79,11 +94,16 @@ export function classifyGroups(
   const now = settings.now();
   const unknown: UnknownGroup[] = [];
   const exposed = inventory.groups.flatMap((group): ExposedGroup[] => {
-    const assessment = assessGroup(group, {
-      ports: settings.ports,
+    // The one decision the remediator makes too (assessment, plan, exemption).
+    const decision = decide({
+      group,
+      policy: READ_ONLY_POLICY,
       prefixLists: inventory.prefixLists,
+      settings,
+      now,
     });
-    if (assessment.verdict !== 'EXPOSED') {
+    const { assessment } = decision;
+    if (decision.kind === 'not-exposed') {
       if (assessment.unresolvedPrefixLists.length > 0) {
         unknown.push({
           groupId: group.groupId,
@@ -94,25 +114,14 @@ export function classifyGroups(
       }
       return [];
     }
-    const exemption = evaluateExemption(group.tags, {
-      allowGroupExemptions: settings.allowGroupExemptions,
-      now,
-    });
     return [
       {
         groupId: group.groupId,
         ...(group.groupName ? { groupName: group.groupName } : {}),
         ...(group.vpcId ? { vpcId: group.vpcId } : {}),
         exposures: assessment.exposures,
-        plan: planRemediation(assessment, { strategy: settings.strategy }),
-        ...(exemption.exempt
-          ? {
-              exemption: {
-                reason: exemption.reason,
-                ...(exemption.until ? { until: exemption.until } : {}),
-              },
-            }
-          : {}),
+        plan: decision.plan,
+        ...(decision.exemption ? { exemption: decision.exemption } : {}),
         unresolvedPrefixLists: assessment.unresolvedPrefixLists,
       },
     ];
@@ -206,7 +215,12 @@ async function auditRegion<S>(
   settings: AuditSettings,
 ): Promise<RegionAudit> {
   try {
-    const inventory = await environment.scan(session, region);
+    const since = settings.now().getTime() - RECENT_FIXES_DAYS * 86_400_000;
+    const [inventory, recentFixes] = await Promise.all([
+      environment.scan(session, region),
+      // Exposure windows are a bonus: an unreadable ledger never fails the region's audit.
+      environment.recentFixes?.(session, region, since).catch(() => undefined),
+    ]);
     const { exposed, unknown } = classifyGroups(inventory, settings);
     return {
       region,
@@ -214,6 +228,7 @@ async function auditRegion<S>(
       groupsScanned: inventory.groups.length,
       exposedGroups: exposed,
       unknownGroups: unknown,
+      ...(recentFixes ? { recentFixes } : {}),
     };
   } catch (error) {
     return failedRegion(region, summarizeError(error));

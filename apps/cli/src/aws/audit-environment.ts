@@ -26,5 +26,14 @@ export function awsAuditEnvironment(
       );
       return { groups, prefixLists };
     },
+    async recentFixes(account, region, since) {
+      try {
+        return await session.ledgerTable(account, region).listRecentFixes(since);
+      } catch (error) {
+        // No ledger in this account-region (no member stack here): no windows to report.
+        if ((error as { code?: string }).code === 'LEDGER_MISSING') return undefined;
+        throw error;
+      }
+    },
   };
 }

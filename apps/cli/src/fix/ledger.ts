@@ -54,6 +54,7 @@ export class TableOrMemoryLedger implements RemediationLedger {
     this.call((l) => l.getEntry(groupId, recordId));
   listEntries: RemediationLedger['listEntries'] = (groupId) =>
     this.call((l) => l.listEntries(groupId));
+  getHead: RemediationLedger['getHead'] = (groupId) => this.call((l) => l.getHead(groupId));
   listUnfinished: RemediationLedger['listUnfinished'] = () => this.call((l) => l.listUnfinished());
   countAttempt: RemediationLedger['countAttempt'] = (key, now) =>
     this.call((l) => l.countAttempt(key, now));

@@ -105,12 +105,12 @@ describe('formatAuditReport', () => {
 
   it('prints CSV rows for each exposure, clean and failed account-region, quoting where needed', async () => {
     expect(formatAuditReport(await sampleReport(), 'csv')).toMatchInlineSnapshot(`
-      "account_id,account_name,mode,region,status,group_id,group_name,vpc_id,rule_id,rule,exposed_ports,reason,plan,exemption,error
-      111111111111,prod,notify,eu-west-1,exposed,sg-1,bastion,vpc-1,sgr-1,tcp 22 from 0.0.0.0/0,22,world-cidr,- revoke tcp 22 from 0.0.0.0/0 (sgr-1),,
-      111111111111,prod,notify,eu-west-1,exposed,sg-2,"batch, ""workers""",vpc-1,sgr-3,tcp 0-65535 from 0.0.0.0/0,22,world-cidr,+ authorize tcp 0-21 from 0.0.0.0/0; + authorize tcp 23-65535 from 0.0.0.0/0; - revoke tcp 0-65535 from 0.0.0.0/0 (sgr-3),,
-      111111111111,prod,notify,us-east-1,clean,,,,,,,,,,
-      222222222222,,enforce,eu-west-1,clean,,,,,,,,,,
-      222222222222,,enforce,us-east-1,failed,,,,,,,,,,You are not authorized to perform this operation.
+      "account_id,account_name,mode,region,status,group_id,group_name,vpc_id,rule_id,rule,exposed_ports,reason,plan,exemption,error,exposure_seconds
+      111111111111,prod,notify,eu-west-1,exposed,sg-1,bastion,vpc-1,sgr-1,tcp 22 from 0.0.0.0/0,22,world-cidr,- revoke tcp 22 from 0.0.0.0/0 (sgr-1),,,
+      111111111111,prod,notify,eu-west-1,exposed,sg-2,"batch, ""workers""",vpc-1,sgr-3,tcp 0-65535 from 0.0.0.0/0,22,world-cidr,+ authorize tcp 0-21 from 0.0.0.0/0; + authorize tcp 23-65535 from 0.0.0.0/0; - revoke tcp 0-65535 from 0.0.0.0/0 (sgr-3),,,
+      111111111111,prod,notify,us-east-1,clean,,,,,,,,,,,
+      222222222222,,enforce,eu-west-1,clean,,,,,,,,,,,
+      222222222222,,enforce,us-east-1,failed,,,,,,,,,,You are not authorized to perform this operation.,
       "
     `);
   });
@@ -166,5 +166,68 @@ describe('formatAuditReport', () => {
       unknownGroups: 0,
       unprotectedAccounts: 0,
     });
+  });
+});
+
+describe('exposure windows of recent fixes', () => {
+  async function reportWithFixes(): Promise<AuditReport> {
+    const since: number[] = [];
+    const report = await runAudit(
+      [{ accountId: '111111111111', name: 'prod' }],
+      {
+        enter: async (accountId) => accountId,
+        enabledRegions: async () => [],
+        policyFor: async (accountId) => ({
+          accountId,
+          mode: 'enforce',
+          source: { kind: 'default' },
+          warnings: [],
+        }),
+        scan: async () => ({ groups: [], prefixLists: new Map() }),
+        recentFixes: async (_account, region, from) => {
+          since.push(from);
+          if (region === 'us-east-1') throw new Error('the ledger cannot be read');
+          return [10, 30, 20, 600].map((exposureSeconds, index) => ({
+            groupId: `sg-${index}`,
+            recordId: `record-${index}`,
+            time: '2026-11-26T10:00:00.000Z',
+            exposureSeconds,
+          }));
+        },
+      },
+      {
+        ports: [22],
+        strategy: 'narrow',
+        allowGroupExemptions: false,
+        concurrency: 2,
+        regions: ['eu-west-1', 'us-east-1'],
+        now: () => new Date('2026-11-27T10:00:00Z'),
+      },
+    );
+    // Seven days back from the audit's clock.
+    expect(since).toEqual([Date.parse('2026-11-20T10:00:00Z'), Date.parse('2026-11-20T10:00:00Z')]);
+    return report;
+  }
+
+  it('lists each fix with its window in the CSV, and an unreadable ledger costs only the windows', async () => {
+    const report = await reportWithFixes();
+    const csv = formatAuditReport(report, 'csv');
+
+    expect(csv).toContain(
+      '111111111111,prod,enforce,eu-west-1,fixed,sg-3,,,,,,,,,record record-3 at 2026-11-26T10:00:00.000Z,600',
+    );
+    expect(
+      report.accounts[0]?.regions.map((r) => [r.region, r.status, r.recentFixes?.length]),
+    ).toEqual([
+      ['eu-west-1', 'ok', 4],
+      ['us-east-1', 'ok', undefined],
+    ]);
+  });
+
+  it('shows p50, p99 and the longest window per account-region in the HTML report', async () => {
+    const html = formatAuditReport(await reportWithFixes(), 'html');
+
+    expect(html).toContain('<h2>Exposure windows of recent fixes</h2>');
+    expect(html).toContain('<td>4</td><td>20 s</td><td>600 s</td><td>600 s</td>');
   });
 });

@@ -261,7 +261,7 @@ describe('runAudit', () => {
     expect(auditExitCode(report.summary, true)).toBe(2);
     expect(auditExitCode(report.summary, false)).toBe(0);
     expect(formatAuditReport(report, 'csv')).toContain(
-      'a,,enforce,eu-west-1,unknown,sg-partner,partner,,,pl-shared,,unresolved-prefix-list,,,\r\n',
+      'a,,enforce,eu-west-1,unknown,sg-partner,partner,,,pl-shared,,unresolved-prefix-list,,,,\r\n',
     );
     expect(formatAuditReport(report, 'table')).toContain(
       'a eu-west-1 sg-partner: exposure unknown: prefix list(s) pl-shared could not be read',
