@@ -61,9 +61,8 @@ function queryCall(request: RecordedRequest, naming: Naming): IamRequest[] {
     if (name === 'AuthorizeSecurityGroupIngress' || name === 'RevokeSecurityGroupIngress') {
       const group = form.get('GroupId');
       if (!group) throw new Error(`${action} without GroupId: its ARN is unknown`);
-      const rules = [...form]
-        .filter(([key]) => /^SecurityGroupRuleId\.\d+$/.test(key))
-        .map(([, id]) => id);
+      // IAM authorizes both by the group only (AWS's service authorization reference lists no
+      // security-group-rule resource for them), whether the call names rules by id or content.
       return [
         {
           ...base,
@@ -71,12 +70,6 @@ function queryCall(request: RecordedRequest, naming: Naming): IamRequest[] {
           resourceAccount: account,
           resource: ec2Arn(request.region, account, 'security-group', group),
         },
-        ...rules.map((id) => ({
-          ...base,
-          action,
-          resourceAccount: account,
-          resource: ec2Arn(request.region, account, 'security-group-rule', id),
-        })),
       ];
     }
     if (name.startsWith('Describe') || name.startsWith('Get'))
@@ -111,6 +104,10 @@ function queryCall(request: RecordedRequest, naming: Naming): IamRequest[] {
     }
     return calls;
   }
+  if (request.service === 'sts' && name === 'AssumeRole') {
+    const role = form.get('RoleArn') ?? '';
+    return [{ ...base, action, resource: role, resourceAccount: role.split(':')[4] ?? '' }];
+  }
   if (UNAUTHORIZED_ACTIONS.has(action)) return [];
   throw new Error(`${action} is not modelled by the IAM harness`);
 }
@@ -124,6 +121,20 @@ function jsonCall(request: RecordedRequest, naming: Naming): IamRequest[] {
     TransactItems?: Item[];
   };
   const account = naming.accountOf(request.accessKeyId);
+  if (request.service === 'organizations') {
+    // Every Organizations action the tools call is granted on `*` (read-only listing).
+    const call = `organizations:${operation}`;
+    return [
+      {
+        accessKeyId: request.accessKeyId,
+        call,
+        action: call,
+        resource: '*',
+        resourceAccount: account,
+        context: {},
+      },
+    ];
+  }
   if (request.service !== 'dynamodb')
     throw new Error(`${request.service}:${operation} is not modelled by the IAM harness`);
   const table = (name: string) =>

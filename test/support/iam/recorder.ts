@@ -20,6 +20,8 @@ export interface RecordedRequest {
   readonly contentType?: string;
   readonly body: string;
   readonly status: number;
+  /** moto's answer, kept only for STS (whose AssumeRole answer says which keys act where). */
+  readonly response?: string;
 }
 
 /** A running recorder. */
@@ -82,6 +84,7 @@ export async function startRecorder(target: string): Promise<RequestRecorder> {
               ...(contentType ? { contentType } : {}),
               body: body.toString('utf8'),
               status: answer.statusCode ?? 502,
+              ...(scope[3] === 'sts' ? { response: Buffer.concat(parts).toString('utf8') } : {}),
             });
             const out = Buffer.concat(parts);
             const back = { ...answer.headers };
