@@ -83,7 +83,12 @@ describe('DynamoDbLedger against the emulator', () => {
       head: { state: 'idle', version: 2, lastClosedAt: NOW },
     });
     // Having seen version 2 before reading again, it may go on.
-    expect(await begin('r-2', { expectVersion: 2 })).toEqual({ kind: 'acquired', version: 3 });
+    // The last fix comes back with the lease, so a group open again soon is flagged a repeat.
+    expect(await begin('r-2', { expectVersion: 2 })).toEqual({
+      kind: 'acquired',
+      version: 3,
+      previous: { recordId: 'r-1', closedAt: NOW },
+    });
     expect(await ledger.listUnfinished()).toHaveLength(1);
   });
 
@@ -119,6 +124,19 @@ describe('DynamoDbLedger against the emulator', () => {
     await expect(
       ledger.close({ ...entry('r-1'), status: 'published' }, 7, NOW),
     ).rejects.toBeInstanceOf(LedgerConflictError);
+  });
+
+  it('lists published fixes with an exposure window since a time, for the audit', async () => {
+    await begin('r-1');
+    const record = { exposureSeconds: 42 } as unknown as LedgerEntry['record'];
+    await ledger.close({ ...entry('r-1'), status: 'published', ...{ record } }, 1, NOW);
+    await begin('r-2', { expectVersion: 2 });
+    await ledger.close({ ...entry('r-2'), status: 'void' }, 3, NOW);
+
+    expect(await ledger.listRecentFixes(NOW - 86_400_000)).toEqual([
+      { groupId: GROUP, recordId: 'r-1', time: new Date(NOW).toISOString(), exposureSeconds: 42 },
+    ]);
+    expect(await ledger.listRecentFixes(NOW + 1)).toEqual([]);
   });
 
   it('says the table is missing instead of failing generically', async () => {
