@@ -3,15 +3,15 @@
  * stack deploys, read by the same `readSettings` as `handler.ts`, and the emulator's endpoint
  * and the member account's credentials in place of the Lambda's.
  */
-import type { Notice } from '@sg-guard/remediation-core';
+import { LEDGER_TABLE, type Notice } from '@sg-guard/remediation-core';
 import { createHandler, type RemediatorHandler } from '../../../apps/remediator/src/app.js';
 import { readSettings } from '../../../apps/remediator/src/settings.js';
 import {
   BENCH_REGION,
   type BenchAccount,
   lambdaContext,
+  MODE_MAP,
   nonCompliantEvent,
-  ORG_READER_ROLE_ARN,
   type RemediatorWorld,
 } from './fixture.js';
 
@@ -20,7 +20,9 @@ export function remediatorSettings(world: RemediatorWorld) {
   return readSettings({
     AWS_REGION: BENCH_REGION,
     SG_GUARD_TOPIC_ARN: world.topicArn,
-    SG_GUARD_ORG_READER_ROLE_ARN: ORG_READER_ROLE_ARN,
+    SG_GUARD_MODE_BUCKET: MODE_MAP.bucket,
+    SG_GUARD_MODE_BUCKET_REGION: MODE_MAP.region,
+    SG_GUARD_LEDGER_TABLE: LEDGER_TABLE.name,
     SG_GUARD_DEFAULT_MODE: 'enforce',
     SG_GUARD_STRATEGY: 'narrow',
     SG_GUARD_PORTS: '22',

@@ -9,26 +9,28 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import {
+  createLedgerTable,
   createOrganizationEstate,
   createSecurityGroup,
   defaultVpcId,
   type EmulatorCredentials,
   emulatorEc2,
   emulatorSns,
-  MANAGEMENT_ACCOUNT_ID,
   memberCredentials,
 } from '@sg-guard/emulator';
+import { MODE_MAP, publishModeMap } from '../../support/mode-map.js';
 
 /** Region of the function, its groups and the central topic. */
 export const BENCH_REGION = 'eu-west-1';
 
-/** The org reader role the remediator assumes in the management account. */
-export const ORG_READER_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT_ID}:role/sg-guard-org-reader`;
+/** The mode map the remediators read: the publisher's bucket in the management account. */
+export { MODE_MAP };
 
 /**
- * Where an account's `sg-guard:mode` comes from; decides how far the cold policy read walks:
- * `account` (the account's own tag), `ou` (its OU's tag), `default` (no tag up to the root,
- * one OU deep: the deployed default applies).
+ * Where an account's `sg-guard:mode` comes from: `account` (the account's own tag), `ou` (its
+ * OU's tag), `default` (no tag up to the root, one OU deep: the deployed default applies). The
+ * mode publisher resolves all three into the account's object; the remediator reads that one
+ * object whatever the layout, so the count must not depend on it.
  */
 export type PolicyLayout = 'account' | 'ou' | 'default';
 
@@ -58,12 +60,15 @@ export interface RemediatorWorld {
 }
 
 /**
- * Resets the emulator and builds the organization and the central topic (in the security
- * account, without subscriptions: production delivers mail asynchronously, and a queue would
- * only add emulator work to every publish).
+ * Builds the organization, the mode map (bucket and objects written by the real mode
+ * publisher's full pass), each member's ledger table (as the member stack makes it) and the
+ * central topic (in the security account, without subscriptions: production delivers mail
+ * asynchronously, and a queue would only add emulator work to every publish). Reset the
+ * emulator first.
  */
 export async function buildRemediatorWorld(endpoint: string): Promise<RemediatorWorld> {
   const org = await createOrganizationEstate(endpoint, ORGANIZATION);
+  await publishModeMap(endpoint, { defaultMode: 'enforce' });
   const security = await memberCredentials(endpoint, org.accounts.security.accountId);
   const topic = await emulatorSns(endpoint, { region: BENCH_REGION, credentials: security }).send(
     new CreateTopicCommand({ Name: 'sg-guard-findings' }),
@@ -74,6 +79,7 @@ export async function buildRemediatorWorld(endpoint: string): Promise<Remediator
     const { accountId } = org.accounts[layout];
     const credentials = await memberCredentials(endpoint, accountId);
     const ec2 = emulatorEc2(endpoint, { region: BENCH_REGION, credentials });
+    await createLedgerTable(endpoint, { credentials, region: BENCH_REGION });
     accounts[layout] = { accountId, credentials, ec2, vpcId: await defaultVpcId(ec2) };
   }
   return { endpoint, topicArn: topic.TopicArn, accounts };

@@ -1,19 +1,12 @@
 /**
  * Benchmark 1: time to fix. The real remediator handler (built by `createHandler`, as
- * `handler.ts` builds it) on a warm container, against the floor: the three SDK calls any fix
- * needs (DescribeSecurityGroupRules, RevokeSecurityGroupIngress, Publish) made directly, with
+ * `handler.ts` builds it) on a warm container, against the floor: the five SDK calls any fix
+ * with a write-ahead ledger needs (DescribeSecurityGroupRules, the ledger intent UpdateItem,
+ * RevokeSecurityGroupIngress, Publish, the ledger close TransactWriteItems) made directly, with
  * the same client settings, in the same run. Plus the AWS calls per remediation, by name.
  */
-import {
-  DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
-  type EC2Client,
-  RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { createEc2Client, createSnsClient } from '@sg-guard/aws';
+import { createDynamoDbClient, createEc2Client, createSnsClient } from '@sg-guard/aws';
 import type { MotoServer } from '@sg-guard/emulator';
-import type { Notice } from '@sg-guard/remediation-core';
 import { startCallCounter } from '../support/call-counter.js';
 import { type BenchOutcome, type BenchRow, infoRow } from '../support/report.js';
 import { formatMs, median, timed } from '../support/stats.js';
@@ -26,6 +19,7 @@ import {
   deleteGroup,
   type RemediatorWorld,
 } from './fixture.js';
+import { bareFix, type FloorClients, type NoticeTemplate } from './floor-fix.js';
 
 /** Options of {@link benchTimeToFix}. */
 export interface TimeToFixOptions {
@@ -40,63 +34,13 @@ const TARGET_RATIO = 1.3;
 /** Added to every call in the second measurement: a round trip to an AWS endpoint in region. */
 const SIMULATED_LATENCY_MS = 50;
 
-/** The floor: the fewest SDK calls that close the hole and tell the central inbox. */
-async function bareFix(
-  clients: { readonly ec2: EC2Client; readonly sns: SNSClient },
-  groupId: string,
-  topicArn: string,
-  template: Notice,
-  withGroupDescribe: boolean,
-): Promise<void> {
-  const describeRules = clients.ec2.send(
-    new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
-  );
-  // The handler's own calls also read the group (name, VPC, tags), at the same time.
-  const [described] = await Promise.all([
-    describeRules,
-    withGroupDescribe
-      ? clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
-      : undefined,
-  ]);
-  const exposing = (described.SecurityGroupRules ?? []).filter(
-    (rule) =>
-      rule.IsEgress !== true &&
-      rule.IpProtocol === 'tcp' &&
-      rule.CidrIpv4 === '0.0.0.0/0' &&
-      (rule.FromPort ?? 0) <= 22 &&
-      22 <= (rule.ToPort ?? 65535),
-  );
-  const ids = exposing.flatMap((rule) =>
-    rule.SecurityGroupRuleId ? [rule.SecurityGroupRuleId] : [],
-  );
-  if (ids.length !== 1)
-    throw new Error(`expected one exposing rule in ${groupId}, found ${ids.length}`);
-  await clients.ec2.send(
-    new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }),
-  );
-  await clients.sns.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      // A notice of the same size as the handler's (built once, outside the timing).
-      Message: template.message,
-      MessageStructure: 'json',
-      Subject: template.subject,
-      MessageAttributes: Object.fromEntries(
-        Object.entries(template.attributes).map(([name, value]) => [
-          name,
-          { DataType: 'String', StringValue: value },
-        ]),
-      ),
-    }),
-  );
-}
-
 /** Medians of the three sides and the first (cold) invocation, in milliseconds. */
 interface SideMedians {
   readonly handler: number;
   readonly floor: number;
   readonly sameCalls: number;
   readonly cold: number;
+  readonly template: NoticeTemplate;
   readonly samples: Readonly<Record<'handler' | 'floor' | 'sameCalls', readonly number[]>>;
 }
 
@@ -113,9 +57,10 @@ async function measureSides(
 ): Promise<SideMedians> {
   const account = world.accounts.ou;
   const clientSettings = { region: BENCH_REGION, endpoint, credentials: account.credentials };
-  const floorClients = {
+  const floorClients: FloorClients = {
     ec2: createEc2Client(clientSettings),
     sns: createSnsClient(clientSettings),
+    dynamodb: createDynamoDbClient(clientSettings),
   };
   const handler = containerFor(world, account, endpoint);
 
@@ -124,7 +69,7 @@ async function measureSides(
   await deleteGroup(account, first);
   const template = cold.result;
 
-  // The handler, the floor (3 calls), and the handler's own 4 calls made directly.
+  // The handler, the floor (5 calls), and the handler's own 6 calls made directly.
   const sides: Record<'handler' | 'floor' | 'sameCalls', (groupId: string) => Promise<unknown>> = {
     handler: (groupId) => remediate(handler, account, groupId),
     floor: (groupId) => bareFix(floorClients, groupId, world.topicArn, template, false),
@@ -146,6 +91,7 @@ async function measureSides(
     floor: median(samples.floor),
     sameCalls: median(samples.sameCalls),
     cold: cold.ms,
+    template: cold.result,
     samples,
   };
 }
@@ -156,10 +102,18 @@ async function measureSides(
  * made at the same time overlap as they do against AWS (moto's Python server runs them one at
  * a time).
  */
+/** The outcome, and the world it was measured in (the cold start's first remediation reuses it). */
+export interface TimeToFixRun {
+  readonly outcome: BenchOutcome;
+  readonly world: RemediatorWorld;
+  /** A notice of the handler's size. */
+  readonly template: NoticeTemplate;
+}
+
 export async function benchTimeToFix(
   moto: MotoServer,
   options: TimeToFixOptions = {},
-): Promise<BenchOutcome> {
+): Promise<TimeToFixRun> {
   const iterations = options.iterations ?? 40;
   const warmups = options.warmups ?? 5;
   await moto.reset();
@@ -184,7 +138,7 @@ export async function benchTimeToFix(
       pass: ratio <= TARGET_RATIO,
     },
     infoRow(
-      'time to fix, warm (handler vs its own 4 calls made directly)',
+      'time to fix, warm (handler vs its own 6 calls made directly)',
       formatMs(direct.handler),
       formatMs(direct.sameCalls),
       `${(direct.handler / direct.sameCalls).toFixed(2)}×`,
@@ -198,7 +152,7 @@ export async function benchTimeToFix(
     infoRow('time to fix, first invocation (caches empty)', formatMs(direct.cold)),
     ...counts.rows,
   ];
-  return {
+  const outcome: BenchOutcome = {
     rows,
     figures: {
       timeToFixHandlerMs: direct.handler,
@@ -217,8 +171,9 @@ export async function benchTimeToFix(
       timeToFixSameCallsMs: direct.samples.sameCalls,
     },
     notes: [
-      `time to fix: ${iterations} interleaved iterations per side after ${warmups} warm-ups (${Math.ceil(iterations / 2)} with the added latency), a fresh group each; the floor is DescribeSecurityGroupRules + RevokeSecurityGroupIngress + Publish with the same client settings; "its own 4 calls" adds DescribeSecurityGroups at the same time as the rules, as the handler does.`,
+      `time to fix: ${iterations} interleaved iterations per side after ${warmups} warm-ups (${Math.ceil(iterations / 2)} with the added latency), a fresh group each; the floor is DescribeSecurityGroupRules + UpdateItem (ledger intent) + RevokeSecurityGroupIngress (by content) + Publish + TransactWriteItems (ledger close) with the same client settings; "its own 6 calls" adds DescribeSecurityGroups at the same time as the rules, as the handler does.`,
       ...counts.notes,
     ],
   };
+  return { outcome, world, template: direct.template };
 }

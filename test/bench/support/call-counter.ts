@@ -4,8 +4,8 @@
  * request is forwarded unchanged and counted as `service:Operation`.
  *
  * The operation is read the way AWS reads it: `X-Amz-Target` (JSON protocols), the
- * `/service/…/operation/<Op>` path (Smithy RPC v2), else `Action=` of the query body (EC2, SNS,
- * STS). The service comes from the SigV4 credential scope of the `Authorization` header.
+ * `/service/…/operation/<Op>` path (Smithy RPC v2), the SDK's `x-id` query parameter (S3 REST),
+ * else `Action=` of the query body (EC2, SNS, STS). The service comes from the SigV4 credential scope of the `Authorization` header.
  */
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,9 +52,14 @@ export function operationOf(request: IncomingMessage, body: string): string {
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
   const rpc = /\/operation\/([A-Za-z]+)/.exec(request.url ?? '');
   if (rpc?.[1]) return rpc[1];
+  // S3's REST calls name their operation in the SDK's `x-id` query parameter.
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const xId = url.searchParams.get('x-id');
+  if (xId) return xId;
+  if (url.searchParams.get('list-type') === '2') return 'ListObjectsV2';
   const action = new URLSearchParams(body).get('Action');
   if (action) return action;
-  const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('Action');
+  const query = url.searchParams.get('Action');
   return query ?? `${request.method} ${request.url}`;
 }
 
