@@ -26,7 +26,12 @@ import { benchOrgAudit } from './audit/org-audit.js';
 import { benchCoreThroughput } from './core/throughput.js';
 import { extrapolate } from './extrapolation/extrapolate.js';
 import { benchPublisherScale } from './publisher/publisher-scale.js';
-import { benchColdStart, benchFirstRemediation, LAZY_CLIENTS } from './remediator/cold-start.js';
+import {
+  benchColdStart,
+  benchFirstRemediation,
+  LAZY_CLIENTS,
+  PART_CLIENTS,
+} from './remediator/cold-start.js';
 import { createExposedGroup, nonCompliantEvent } from './remediator/fixture.js';
 import { memberEnv } from './remediator/process-env.js';
 import { benchSweepScale } from './remediator/sweep-scale.js';
@@ -100,7 +105,10 @@ async function main(): Promise<number> {
     warnings.push(problem);
   }
   await step('cold-start', () =>
-    benchColdStart(runtimes, { samples: options.quick ? 5 : 15, extra: [LAZY_CLIENTS] }),
+    benchColdStart(runtimes, {
+      samples: options.quick ? 5 : 9,
+      extra: [LAZY_CLIENTS, PART_CLIENTS],
+    }),
   );
 
   let moto: MotoServer | undefined;
@@ -121,7 +129,7 @@ async function main(): Promise<number> {
     await step('time-to-fix', async () => {
       fix = await benchTimeToFix(
         server,
-        options.quick ? { iterations: 10, warmups: 2 } : { iterations: 30 },
+        options.quick ? { iterations: 10, warmups: 2 } : { iterations: 20, warmups: 3 },
       );
       return fix.outcome;
     });
@@ -139,21 +147,21 @@ async function main(): Promise<number> {
             newGroup: (name) => createExposedGroup(account, name),
             event: (groupId) => nonCompliantEvent(groupId, account.accountId),
           },
-          options.quick ? 3 : 7,
+          options.quick ? 3 : 5,
         ),
       );
     }
     await step('sweep', () =>
       benchSweepScale(server, runtimes[runtimes.length - 1] as (typeof runtimes)[number], {
         groups: options.quick ? 1000 : 5000,
-        rounds: 3,
+        rounds: 2,
       }),
     );
     await step('publisher', () =>
-      benchPublisherScale(server, { accounts: options.quick ? 200 : 1000, rounds: 3 }),
+      benchPublisherScale(server, { accounts: options.quick ? 200 : 1000, rounds: 2 }),
     );
     await step('audit', () =>
-      benchOrgAudit(server, options.quick ? { repetitions: 2 } : { repetitions: 5 }),
+      benchOrgAudit(server, options.quick ? { repetitions: 2 } : { repetitions: 3 }),
     );
   } finally {
     await moto?.stop();

@@ -98,11 +98,14 @@ function costLines(
   const invocations = findingsPerDay * daysPerMonth * invocationsPerFinding;
   const gb = facts.memoryMb / 1024;
   const ownMs = Math.max(0, (f.timeToFixHandlerMs ?? 0) - (f.timeToFixFloorMs ?? 0));
-  const initMs = runtimeInitMs + (f.coldStartOverheadMs_bundled ?? 0);
-  // Warm: 3 round trips (both describes at once, revoke, publish). Cold: plus AssumeRole and up
-  // to 4 sequential Organizations calls, plus the init phase (billed since 2025).
-  const warmMs = 3 * (callMs[0] as number) + ownMs;
-  const coldMs = 8 * (callMs[1] as number) + ownMs + initMs;
+  // The import overhead measured on the Lambda's runtime (Node 24), else on this Node.
+  const importMs =
+    f.coldStartOverheadMs_Node24_deployed ?? f.coldStartOverheadMs_Node20_deployed ?? 0;
+  const initMs = runtimeInitMs + importMs;
+  // Warm: 5 round trips (both describes at once, ledger intent, revoke, publish, ledger close).
+  // Cold: plus the mode map's GetObject, plus the init phase (billed since 2025).
+  const warmMs = 5 * (callMs[0] as number) + ownMs;
+  const coldMs = 6 * (callMs[1] as number) + ownMs + initMs;
   const cost = (ms: number) =>
     invocations * (ms / 1000) * gb * ASSUMPTIONS.pricePerGbSecond +
     (invocations / 1e6) * ASSUMPTIONS.pricePerMillionRequests;
@@ -113,7 +116,7 @@ function costLines(
     ? ` The emulator's warm handler time, ${formatMs(f.timeToFixHandlerMs)}, would cost ${dollars(cost(f.timeToFixHandlerMs))}.`
     : '';
   return [
-    `Lambda cost at ${findingsPerDay.toLocaleString('en-US')} findings/day: ${invocations.toLocaleString('en-US')} invocations/month (${invocationsPerFinding} per finding), ${facts.memoryMb} MB ${facts.architecture} at $${ASSUMPTIONS.pricePerGbSecond}/GB-s and $${ASSUMPTIONS.pricePerMillionRequests}/million requests; ${formatMs(warmMs)} each (all warm, ${callMs[0]} ms calls) to ${formatMs(coldMs)} (all cold: ${callMs[1]} ms calls, policy read, ${formatMs(initMs)} init) → ${dollars(out.lambdaCostLowPerMonth)}–${dollars(out.lambdaCostHighPerMonth)} per month for the whole organization, before the free tier.${measured}`,
+    `Lambda cost at ${findingsPerDay.toLocaleString('en-US')} findings/day: ${invocations.toLocaleString('en-US')} invocations/month (${invocationsPerFinding} per finding), ${facts.memoryMb} MB ${facts.architecture} at $${ASSUMPTIONS.pricePerGbSecond}/GB-s and $${ASSUMPTIONS.pricePerMillionRequests}/million requests; ${formatMs(warmMs)} each (all warm, ${callMs[0]} ms calls) to ${formatMs(coldMs)} (all cold: ${callMs[1]} ms calls, mode map read, ${formatMs(initMs)} init) → ${dollars(out.lambdaCostLowPerMonth)}–${dollars(out.lambdaCostHighPerMonth)} per month for the whole organization, before the free tier.${measured}`,
   ];
 }
 

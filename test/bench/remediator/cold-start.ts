@@ -64,24 +64,6 @@ const FLOOR_IMPORT: Variant = {
 export const IMPORT_VARIANTS: readonly Variant[] = [
   { name: 'deployed', label: 'remediator bundle (REMEDIATOR_BUNDLE)', role: 'deployed' },
   FLOOR_IMPORT,
-  {
-    name: 'part-clients',
-    label: 'part: the six SDK clients the handler builds, alone',
-    role: 'part',
-    stdin: {
-      contents: [
-        "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
-        "import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';",
-        "import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
-        "import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';",
-        "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
-        "import { SecurityHubClient, BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';",
-        'export const clients = [new EC2Client({}), new SNSClient({}), new STSClient({}), new DynamoDBClient({}), new S3Client({}), new SecurityHubClient({})];',
-        'export const commands = [DescribeSecurityGroupRulesCommand, PublishCommand, GetCallerIdentityCommand, UpdateItemCommand, GetObjectCommand, BatchImportFindingsCommand];',
-      ].join('\n'),
-      resolveDir: join(REPO, 'packages', 'aws', 'src'),
-    },
-  },
 ];
 
 /**
@@ -128,6 +110,26 @@ export const LAZY_CLIENTS: Variant = {
   label: 'variant: only the EC2 client at load (other clients stubbed = lazy imports)',
   role: 'variant',
   options: { plugins: [stubOtherClients] },
+};
+
+/** Diagnostic: the six SDK clients the handler builds, bundled alone. */
+export const PART_CLIENTS: Variant = {
+  name: 'part-clients',
+  label: 'part: the six SDK clients the handler builds, alone',
+  role: 'part',
+  stdin: {
+    contents: [
+      "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
+      "import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';",
+      "import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
+      "import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';",
+      "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
+      "import { SecurityHubClient, BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';",
+      'export const clients = [new EC2Client({}), new SNSClient({}), new STSClient({}), new DynamoDBClient({}), new S3Client({}), new SecurityHubClient({})];',
+      'export const commands = [DescribeSecurityGroupRulesCommand, PublishCommand, GetCallerIdentityCommand, UpdateItemCommand, GetObjectCommand, BatchImportFindingsCommand];',
+    ].join('\n'),
+    resolveDir: join(REPO, 'packages', 'aws', 'src'),
+  },
 };
 
 /** The floor of the first remediation: the floor's clients and its five calls. */
