@@ -1,4 +1,9 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
 import { createS3Client } from '@sg-guard/aws';
 import { EMULATOR_CREDENTIALS, MANAGEMENT_ACCOUNT_ID } from '@sg-guard/emulator';
 // The test package does not depend on the app; its source is imported directly.
@@ -54,4 +59,32 @@ export async function publishModeMap(
   });
   if (result.outcome !== 'done')
     throw new Error('the mode publisher rejected its own schedule event');
+}
+
+function managementS3(endpoint: string) {
+  return createS3Client({
+    endpoint,
+    credentials: EMULATOR_CREDENTIALS,
+    maxAttempts: 1,
+    forcePathStyle: true,
+    region: MODE_MAP.region,
+  });
+}
+
+/** Removes one account's object, as for an account that joined after the last pass. */
+export async function deleteModeObject(endpoint: string, accountId: string): Promise<void> {
+  await managementS3(endpoint).send(
+    new DeleteObjectCommand({ Bucket: MODE_MAP.bucket, Key: `modes/${accountId}.json` }),
+  );
+}
+
+/** Removes the whole mode map, so every read of it fails. */
+export async function deleteModeMap(endpoint: string): Promise<void> {
+  const s3 = managementS3(endpoint);
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: MODE_MAP.bucket })) {
+    for (const object of page.Contents ?? []) {
+      await s3.send(new DeleteObjectCommand({ Bucket: MODE_MAP.bucket, Key: object.Key }));
+    }
+  }
+  await s3.send(new DeleteBucketCommand({ Bucket: MODE_MAP.bucket }));
 }

@@ -38,7 +38,11 @@ export interface Deployment {
 export interface Remediator {
   readonly accountId: string;
   readonly region: string;
-  invoke(event: unknown): Promise<unknown>;
+  /**
+   * One invocation; `delivery.awsRequestId` repeats a delivery's request id, as Lambda's async
+   * retries of one event do.
+   */
+  invoke(event: unknown, delivery?: { readonly awsRequestId?: string }): Promise<unknown>;
 }
 
 type RemediatorModule = typeof import('@sg-guard/remediator');
@@ -120,7 +124,8 @@ export async function coldStart(world: World, deployment: Deployment): Promise<R
   return {
     accountId: account.accountId,
     region,
-    invoke: (event) => handler(event, lambdaContext(account.accountId, region)),
+    invoke: (event, delivery) =>
+      handler(event, { ...lambdaContext(account.accountId, region), ...delivery }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describeInboundRules, openSsh } from '@sg-guard/emulator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { directEvent } from '../../support/events.js';
-import { publishModeMap } from '../../support/mode-map.js';
+import { deleteModeMap, deleteModeObject, publishModeMap } from '../../support/mode-map.js';
 import { expectOneNotice, readNotices, ruleLines } from '../../support/notices.js';
 import { coldStart, type RemediatorSettings } from '../../support/remediator.js';
 import { buildWorld, HOME_REGION, type TestAccountName, type World } from '../../support/world.js';
@@ -163,5 +163,48 @@ describe('group exemptions', () => {
 
     expect(after).toEqual(opened.expectedAfter('narrow'));
     expect(notices.map((notice) => notice.record?.action)).toEqual(['remediated']);
+  });
+});
+
+describe('the mode map as the remediator reads it from S3', () => {
+  it('applies the deployed default, and says so, for an account the map does not list yet', async () => {
+    // Prepare: a brand-new account whose object the publisher has not written yet.
+    const accountId = world.account('notified').accountId;
+    await deleteModeObject(world.endpoint, accountId);
+
+    // Act
+    const { opened, after, notices } = await remediateIn('notified', {
+      settings: { defaultMode: 'enforce' },
+    });
+
+    // Assess
+    expect(after).toEqual(opened.expectedAfter('narrow'));
+    const [record] = notices.map((notice) => notice.record);
+    expect(record?.action).toBe('remediated');
+    expect(record?.policySource).toEqual({ kind: 'default' });
+    expect(record?.warnings.join(' ')).toMatch(/no entry in the mode map yet/);
+  });
+
+  it('changes nothing while the map cannot be read, and mails failed on the final attempt', async () => {
+    // Prepare: the bucket is gone (or denied); Lambda delivers the event three times.
+    await deleteModeMap(world.endpoint);
+    const ec2 = world.account('enforced').ec2();
+    const opened = await openSsh(ec2, 'tcp-all-ports-world');
+    const remediator = await coldStart(world, { account: 'enforced' });
+    const attempt = () =>
+      remediator.invoke(directEvent(opened.groupId), { awsRequestId: 'req-retried' });
+
+    // Act
+    await expect(attempt()).rejects.toMatchObject({ code: 'MODE_MAP_UNREADABLE' });
+    await expect(attempt()).rejects.toMatchObject({ code: 'MODE_MAP_UNREADABLE' });
+    await attempt();
+
+    // Assess
+    expect(await describeInboundRules(ec2, opened.groupId)).toEqual(opened.rules);
+    const notices = await readNotices(world);
+    expect(notices.map((notice) => [notice.record?.action, notice.record?.groupId])).toEqual([
+      ['failed', opened.groupId],
+    ]);
+    expect(notices[0]?.record?.error?.code).toBe('MODE_MAP_UNREADABLE');
   });
 });
