@@ -184,3 +184,59 @@ export function deployedResourcePolicies(iam: DeployedIam): ResourcePolicyOf {
     return topics.get(arn) ?? keys.get(arn);
   };
 }
+
+const PUBLISHER_FUNCTION = 'sg-guard-mode-publisher';
+
+/** The mode publisher as deployed (its stack's account and the mode map's region). */
+export function deployedModePublisher(
+  iam: DeployedIam,
+  policies?: readonly NamedPolicy[],
+): DeployedRemediator {
+  const placement = {
+    accountId: iam.config.modePublisher?.accountId ?? '',
+    region: iam.config.modeMap?.region ?? 'us-east-1',
+  };
+  const resolver = new TemplateResolver(iam.modePublisher, placement);
+  const functionId = resolver.single(
+    'AWS::Lambda::Function',
+    (properties) => properties.FunctionName === PUBLISHER_FUNCTION,
+  );
+  const roleId = resolver.roleOfFunction(functionId);
+  const properties = resolver.properties(functionId) as {
+    Environment?: { Variables?: Record<string, string> };
+  };
+  return {
+    resolver,
+    functionId,
+    roleId,
+    environment: properties.Environment?.Variables ?? {},
+    principal: {
+      roleArn: resolver.arnOf(roleId),
+      accountId: placement.accountId,
+      organizationId: iam.config.organizationId,
+      identityPolicies: policies ?? resolver.rolePolicies(roleId),
+    },
+  };
+}
+
+/** The publisher's calls (signed with `accessKeyId`) as its deployed account's, on its bucket. */
+export function publisherNaming(
+  iam: DeployedIam,
+  publisher: DeployedRemediator,
+  accessKeyId: string,
+): Naming {
+  const bucket = publisher.environment.SG_GUARD_MODE_BUCKET ?? '';
+  const emulatedBucket = `arn:aws:s3:::${MODE_MAP.bucket}`;
+  return {
+    accountOf: (key) => {
+      if (key !== accessKeyId) throw new Error(`a publisher call was signed by ${key}`);
+      return publisher.principal.accountId;
+    },
+    rename: (arn) =>
+      arn === emulatedBucket || arn.startsWith(`${emulatedBucket}/`)
+        ? `arn:aws:s3:::${bucket}${arn.slice(emulatedBucket.length)}`
+        : arn,
+    topicKey: () => undefined,
+    bucketOwner: () => iam.config.modePublisher?.accountId ?? '',
+  };
+}

@@ -12,15 +12,19 @@ import {
   DescribeSecurityGroupRulesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { TagResourceCommand } from '@aws-sdk/client-organizations';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@sg-guard/aws';
 import {
   createPrefixList,
   describeInboundRules,
   EMULATOR_CREDENTIALS,
+  emulatorOrganizations,
   openSsh,
 } from '@sg-guard/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+// The test package does not depend on the app; its source is imported directly.
+import { createHandler as createPublisher } from '../../../apps/mode-publisher/src/app.js';
 import {
   cloudTrailAuthorizeEvent,
   cloudTrailModifyEvent,
@@ -32,9 +36,11 @@ import {
 import { type IamRequest, iamRequestsOf, UNAUTHORIZED_ACTIONS } from '../../support/iam/calls.js';
 import {
   type DeployedIam,
+  deployedModePublisher,
   deployedNaming,
   deployedRemediator,
   deployedResourcePolicies,
+  publisherNaming,
   synthesizeDeployedIam,
 } from '../../support/iam/deployment.js';
 import { decideAll, refusals } from '../../support/iam/evaluate.js';
@@ -81,7 +87,7 @@ let iam: DeployedIam;
 let recorder: RequestRecorder;
 let world: World;
 /** Every scenario's IAM requests, by scenario, for the minimality checks at the end. */
-const recorded = new Map<string, { account: string; requests: IamRequest[] }>();
+const recorded = new Map<string, { accountId: string; requests: IamRequest[] }>();
 
 beforeAll(async () => {
   iam = synthesizeDeployedIam();
@@ -91,10 +97,11 @@ afterAll(async () => {
   await recorder?.close();
   iam?.synthesized.dispose();
 });
-beforeEach(async () => {
+/** A fresh emulated organization, for the tests that run a handler (the others only evaluate). */
+async function freshWorld() {
   world = await buildWorld();
   recorder.clear();
-});
+}
 
 async function deploy(deployment: Omit<Deployment, 'endpoint'>) {
   return coldStart(world, { ...deployment, endpoint: recorder.endpoint });
@@ -106,7 +113,7 @@ async function expectAllowed(scenario: string, account: TestAccountName) {
   const remediator = deployedRemediator(iam, { accountId, region: HOME_REGION });
   const naming = deployedNaming(iam, world, remediator);
   const requests = recorder.requests().flatMap((request) => iamRequestsOf(request, naming));
-  recorded.set(scenario, { account, requests });
+  recorded.set(scenario, { accountId, requests });
   expect(requests.length).toBeGreaterThan(0);
   const decisions = await decideAll(requests, remediator.principal, deployedResourcePolicies(iam));
   expect(refusals(decisions)).toEqual([]);
@@ -128,6 +135,8 @@ const target = (groupId: string, account: TestAccountName = 'enforced') => ({
 });
 
 describe('the remediator role is sufficient', () => {
+  beforeEach(freshWorld);
+
   it('for a Config SNS finding revoked in enforce mode', async () => {
     const ec2 = world.account('enforced').ec2();
     const opened = await openSsh(ec2, 'tcp-22-world-v4');
@@ -319,12 +328,19 @@ describe('the remediator role is minimal', () => {
     relevant: (request: IamRequest) => boolean,
     change: (policies: readonly NamedPolicy[]) => NamedPolicy[],
   ): Promise<boolean> {
-    for (const { account, requests } of recorded.values()) {
-      const { accountId } = world.account(account as TestAccountName);
+    for (const { accountId, requests } of recorded.values()) {
       const placement = { accountId, region: HOME_REGION };
       const role = deployedRemediator(iam, placement).principal.identityPolicies;
+      const calls = requests.filter(relevant);
+      // The baseline: the role as synthesized allows them all (else a refusal proves nothing).
+      const baseline = await decideAll(
+        calls,
+        deployedRemediator(iam, placement).principal,
+        deployedResourcePolicies(iam),
+      );
+      expect(refusals(baseline)).toEqual([]);
       const decisions = await decideAll(
-        requests.filter(relevant),
+        calls,
         deployedRemediator(iam, placement, change(role)).principal,
         deployedResourcePolicies(iam),
       );
@@ -419,5 +435,209 @@ describe('the remediator role is minimal', () => {
       }
     }
     expect(dead).toEqual([]);
+  });
+});
+
+describe('the conditions the deployed policies rely on refuse what they are for', () => {
+  /** The calls of the first scenario to `action`, and the remediator that made them. */
+  function callsOf(action: string) {
+    const scenario = recorded.get('config-sns revoke');
+    if (!scenario) throw new Error('the Config SNS scenario did not run');
+    const { accountId } = scenario;
+    const requests = scenario.requests.filter((request) => request.action === action);
+    expect(requests.length).toBeGreaterThan(0);
+    return { requests, remediator: deployedRemediator(iam, { accountId, region: HOME_REGION }) };
+  }
+  const refusedAll = async (
+    requests: readonly IamRequest[],
+    principal: ReturnType<typeof deployedRemediator>['principal'],
+  ) =>
+    refusals(await decideAll(requests, principal, deployedResourcePolicies(iam))).length ===
+    requests.length;
+
+  it.each([['sns:Publish'], ['kms:GenerateDataKey'], ['s3:GetObject']])(
+    '%s: refused to the same role outside the organization (aws:PrincipalOrgID)',
+    async (action) => {
+      const { requests, remediator } = callsOf(action);
+      const outsider = { ...remediator.principal, organizationId: 'o-zzzzzzzzzz' };
+      expect(await refusedAll(requests, remediator.principal)).toBe(false);
+      expect(await refusedAll(requests, outsider)).toBe(true);
+    },
+  );
+
+  it.each([['sns:Publish'], ['kms:Decrypt'], ['s3:GetObject']])(
+    '%s: refused to another role of the account, even with the same policy (aws:PrincipalArn)',
+    async (action) => {
+      const { requests, remediator } = callsOf(action);
+      const other = {
+        ...remediator.principal,
+        roleArn: `arn:aws:iam::${remediator.principal.accountId}:role/admin`,
+      };
+      expect(await refusedAll(requests, other)).toBe(true);
+    },
+  );
+
+  it("refuses the remediator another account's mode object (the aws:PrincipalAccount variable)", async () => {
+    const { requests, remediator } = callsOf('s3:GetObject');
+    const other = '999999999999';
+    const foreign = requests.map((request) => ({
+      ...request,
+      resource: request.resource.replace(
+        `modes/${remediator.principal.accountId}`,
+        `modes/${other}`,
+      ),
+    }));
+    expect(await refusedAll(foreign, remediator.principal)).toBe(true);
+  });
+
+  it('refuses the central key outside SNS (kms:ViaService) and as another key (kms:ResourceAliases)', async () => {
+    const { requests, remediator } = callsOf('kms:GenerateDataKey');
+    const direct = requests.map((request) => ({
+      ...request,
+      context: { ...request.context, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+    }));
+    const otherKey = requests.map((request) => ({
+      ...request,
+      context: { ...request.context, 'kms:ResourceAliases': ['alias/other'] },
+    }));
+    expect(await refusedAll(direct, remediator.principal)).toBe(true);
+    expect(await refusedAll(otherKey, remediator.principal)).toBe(true);
+  });
+});
+
+describe('the mode publisher role', () => {
+  let requests: IamRequest[] = [];
+  /** Lambda's own use of the role (logs, failure queue), and CDK's extra queue actions. */
+  const NOT_THE_HANDLERS = new Set([
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
+  ]);
+  const evaluate = (policies?: NamedPolicy[], only?: (request: IamRequest) => boolean) =>
+    decideAll(
+      requests.filter(only ?? (() => true)),
+      deployedModePublisher(iam, policies).principal,
+      deployedResourcePolicies(iam),
+    );
+
+  it('is sufficient for a full pass (write, keep, delete) and a tag event', async () => {
+    await freshWorld();
+    const s3 = createS3Client({
+      endpoint: world.endpoint,
+      region: MODE_MAP.region,
+      credentials: EMULATOR_CREDENTIALS,
+      forcePathStyle: true,
+      maxAttempts: 1,
+    });
+    // An account that left the organization: its object must go.
+    const gone = 'modes/999999999999.json';
+    await s3.send(new PutObjectCommand({ Bucket: MODE_MAP.bucket, Key: gone, Body: '{}' }));
+    const account = world.account('enforced').accountId;
+    await emulatorOrganizations(world.endpoint).send(
+      new TagResourceCommand({
+        ResourceId: account,
+        Tags: [{ Key: 'sg-guard:mode', Value: 'off' }],
+      }),
+    );
+    const publish = createPublisher(
+      {
+        region: MODE_MAP.region,
+        bucket: MODE_MAP.bucket,
+        bucketRegion: MODE_MAP.region,
+        defaultMode: 'enforce',
+        orgMaxAttempts: 1,
+      },
+      {
+        clientSettings: {
+          endpoint: recorder.endpoint,
+          credentials: EMULATOR_CREDENTIALS,
+          maxAttempts: 1,
+          forcePathStyle: true,
+          region: MODE_MAP.region,
+        },
+      },
+    );
+    const event = (detailType: string, source: string, detail: Record<string, unknown>) => ({
+      version: '0',
+      id: `iam-${detailType}`,
+      'detail-type': detailType,
+      source,
+      account: world.organization.managementAccountId,
+      time: new Date().toISOString(),
+      region: MODE_MAP.region,
+      resources: [],
+      detail,
+    });
+
+    const full = await publish(event('Scheduled Event', 'aws.events', {}));
+    const tagged = await publish(
+      event('AWS API Call via CloudTrail', 'aws.organizations', {
+        eventSource: 'organizations.amazonaws.com',
+        eventName: 'TagResource',
+        awsRegion: MODE_MAP.region,
+        requestParameters: { resourceId: account, tags: [{ key: 'sg-guard:mode', value: 'off' }] },
+      }),
+    );
+
+    expect([full.outcome, tagged.outcome]).toEqual(['done', 'done']);
+    await expect(
+      s3.send(new GetObjectCommand({ Bucket: MODE_MAP.bucket, Key: gone })),
+    ).rejects.toThrow();
+    const publisher = deployedModePublisher(iam);
+    const naming = publisherNaming(iam, publisher, EMULATOR_CREDENTIALS.accessKeyId);
+    requests = recorder.requests().flatMap((request) => iamRequestsOf(request, naming));
+    expect(new Set(requests.map((request) => request.action))).toContain('s3:DeleteObject');
+    expect(refusals(await evaluate())).toEqual([]);
+  });
+
+  it('grants exactly the actions the publisher calls, and what Lambda uses', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    const used = new Set(requests.map((request) => request.action));
+    const granted = deployedModePublisher(iam).principal.identityPolicies.flatMap((policy) =>
+      policy.document.Statement.filter((s) => s.Effect === 'Allow').flatMap(actionsOf),
+    );
+    const unused = granted.filter((grant) => !used.has(grant) && !NOT_THE_HANDLERS.has(grant));
+    const ungranted = [...used].filter(
+      (action) => !granted.some((grant) => matches(grant, action)),
+    );
+    expect({ unused, ungranted }).toEqual({ unused: [], ungranted: [] });
+  });
+
+  it('refuses a call when any used action or any statement is removed', async () => {
+    expect(requests.length).toBeGreaterThan(0);
+    const policies = deployedModePublisher(iam).principal.identityPolicies;
+    const survivors: string[] = [];
+    for (const [p, policy] of policies.entries()) {
+      for (const [s, statement] of policy.document.Statement.entries()) {
+        const actions = actionsOf(statement).filter((action) => !NOT_THE_HANDLERS.has(action));
+        const drops = [
+          ...actions.map((action) => [action]),
+          ...(actions.length > 1 ? [actions] : []),
+        ];
+        for (const drop of drops) {
+          const changed = policies.map((candidate, index) =>
+            index !== p
+              ? candidate
+              : {
+                  ...candidate,
+                  document: {
+                    ...candidate.document,
+                    Statement: candidate.document.Statement.flatMap((st, j) => {
+                      if (j !== s) return [st];
+                      const kept = actionsOf(st).filter((action) => !drop.includes(action));
+                      return kept.length > 0 ? [{ ...st, Action: kept }] : [];
+                    }),
+                  },
+                },
+          );
+          const decisions = await evaluate(changed, (request) => drop.includes(request.action));
+          if (refusals(decisions).length === 0)
+            survivors.push(`${statement.Sid ?? `#${s}`} without ${drop.join(',')}`);
+        }
+      }
+    }
+    expect(survivors).toEqual([]);
   });
 });
