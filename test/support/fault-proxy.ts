@@ -84,6 +84,14 @@ export interface FaultProxyOptions {
   readonly maxLog?: number;
   /** Actions whose request bodies the log keeps (e.g. `sns:Publish`). @default none */
   readonly captureBodies?: readonly string[];
+  /**
+   * Services whose calls are forwarded to moto one at a time. moto's DynamoDB is not
+   * thread-safe: its threaded server checks an item's condition and writes it without a lock
+   * (two conditional writes on one item that arrive at the same instant can both succeed,
+   * where DynamoDB serializes writes to an item), and concurrent transactions on other items
+   * have crashed it (an HTML 500 page instead of JSON). @default ['dynamodb']
+   */
+  readonly serializeServices?: readonly string[];
 }
 
 /** A running proxy. */
@@ -257,6 +265,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxLog = options.maxLog ?? 20_000;
   const capture = new Set(options.captureBodies ?? []);
+  const serialized = new Set(options.serializeServices ?? ['dynamodb']);
+  const tails = new Map<string, Promise<unknown>>();
+  /** Runs `work` once every earlier call of `service` has finished, if it is serialized. */
+  const inTurn = <T>(service: string, work: () => Promise<T>): Promise<T> => {
+    if (!serialized.has(service)) return work();
+    const turn = (tails.get(service) ?? Promise.resolve()).then(work);
+    tails.set(
+      service,
+      turn.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return turn;
+  };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   let rules: { rule: FaultRule; used: number }[] = [];
@@ -414,7 +437,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       reply(response, canned);
       return;
     }
-    const answer = await forward(incoming, body);
+    const answer = await inTurn(decoded.service, () => forward(incoming, body));
     if (fault === 'apply-then-503') {
       const canned = unavailable(decoded.service, decoded.protocol);
       remember({ seq: call.seq, action: call.action, status: canned.status, fault, ...captured });
