@@ -72,10 +72,11 @@ describe('a notice larger than SNS takes', () => {
   it('is published under 256 KB, the mail says how much it left out, and the ledger keeps the whole record', async () => {
     const ec2 = world.account('enforced').ec2();
     const group = await createSecurityGroup(ec2, { groupName: 'oversize' });
-    // Every rule opens tcp 22 to the world and carries a description of AWS's maximum length
-    // (255 characters): 60 CIDR rules, moto's quota, then 150 through world prefix lists in one
-    // call (moto counts only the rules a call adds by CIDR or group against its quota; AWS
-    // counts each list's max entries, 1 here, against a quota that accounts can raise).
+    // Every rule opens tcp 22 to the world: 60 CIDR rules (moto's quota) with descriptions of
+    // AWS's maximum length (255 characters), then 150 through world prefix lists in one call
+    // (moto counts only what a call adds by CIDR or group against its quota, and keeps no
+    // description on a prefix-list rule; AWS counts each list's max entries, 1 here, against a
+    // quota that accounts can raise).
     const description = (index: number) => `rule ${index} `.padEnd(255, 'x');
     for (let index = 0; index < 60; index += 1) {
       await ec2.send(
