@@ -7,25 +7,235 @@
  * const assessment = assessGroup(securityGroupFromDescribeSecurityGroups);
  * if (assessment.verdict === 'EXPOSED') console.log(planRemediation(assessment));
  */
-export * from './cidr/cidr.js';
-export * from './errors.js';
-export * from './events/identifiers.js';
-export * from './events/parse.js';
-export * from './exposure/assess.js';
-export * from './ledger/entry-schema.js';
-export * from './ledger/in-memory.js';
-export * from './ledger/ledger.js';
-export * from './ledger/table.js';
-export * from './model.js';
-export * from './notice/notice.js';
-export * from './plan/plan.js';
-export * from './policy/exemption.js';
-export * from './policy/mode.js';
-export * from './ports.js';
-export * from './record/record.js';
-export * from './remediate.js';
-export * from './rules/format.js';
-export * from './rules/normalize.js';
-export * from './rules/permission.js';
-export * from './security-hub/index.js';
-export * from './text/sanitize.js';
+//
+// Every export is named here, so the public surface is read in one place and a module's new
+// export is published only on purpose.
+export {
+  type Cidr,
+  cidrContains,
+  cidrLast,
+  cidrStrictlyContains,
+  familyBits,
+  isWorldCidr,
+  parseCidr,
+  unionCoversFamily,
+} from './cidr/cidr.js';
+export {
+  InvalidCidrError,
+  InvalidRecordError,
+  InvalidRuleError,
+  InvalidSettingsError,
+  LeaseHeldError,
+  MalformedEventError,
+  NoticeNotPublishedError,
+  SgGuardError,
+  type SgGuardErrorCode,
+  UnsupportedEventError,
+} from './errors.js';
+export {
+  ACCOUNT_ID_PATTERN,
+  accountIdSchema,
+  REGION_PATTERN,
+  regionSchema,
+  SECURITY_GROUP_ID_PATTERN,
+  securityGroupIdSchema,
+} from './events/identifiers.js';
+export { parseEvent } from './events/parse.js';
+export {
+  assessGroup,
+  DEFAULT_GUARDED_PORTS,
+  GUARDED_PORT_RANGE,
+  GUARDED_PORT_RANGE_TEXT,
+  guardedPorts,
+  isGuardablePort,
+  prefixListsToResolve,
+} from './exposure/assess.js';
+export { readLedgerEntry } from './ledger/entry-schema.js';
+export { InMemoryLedger } from './ledger/in-memory.js';
+export type {
+  AppliedChanges,
+  BeginRequest,
+  BeginResult,
+  HeadState,
+  LedgerDecision,
+  LedgerEntry,
+  LedgerHead,
+  LedgerStatus,
+  RemediationLedger,
+} from './ledger/ledger.js';
+export { LEDGER_TABLE } from './ledger/table.js';
+export {
+  type AccountPolicy,
+  type AddressFamily,
+  type Assessment,
+  type AssessmentOptions,
+  type DroppedAccess,
+  type ExemptionDecision,
+  type Exposure,
+  type ExposureReason,
+  type Finding,
+  type GroupSnapshot,
+  type IgnoredEvent,
+  type InboundRule,
+  type MalformedEventPart,
+  type Mode,
+  type Notice,
+  type NoticeAction,
+  type NoticeInput,
+  type ParsedEvent,
+  type PlanOptions,
+  type PolicyLevel,
+  type PolicyLevelKind,
+  type PrefixListEntries,
+  type Protocol,
+  type RecordedRule,
+  type RemediationPlan,
+  type RemediationRecord,
+  type RemediationStrategy,
+  type RuleSource,
+  type RuleToAuthorize,
+  type Severity,
+  TRIGGERS,
+  type Trigger,
+  type UndoPlan,
+  type Verdict,
+} from './model.js';
+export {
+  buildNotice,
+  buildRecord,
+  buildSubject,
+  buildText,
+  MAX_MESSAGE_BYTES,
+  MAX_SUBJECT_LENGTH,
+  renderNotice,
+  SEVERITY_BY_ACTION,
+  type TextOptions,
+} from './notice/notice.js';
+export {
+  DEFAULT_RULE_QUOTA,
+  DEFAULT_STRATEGY,
+  peakRuleCounts,
+  planRemediation,
+  STRATEGIES,
+} from './plan/plan.js';
+export {
+  EXEMPT_TAG_KEY,
+  EXEMPT_UNTIL_TAG_KEY,
+  type ExemptionOptions,
+  evaluateExemption,
+} from './policy/exemption.js';
+export {
+  DEFAULT_MODE,
+  MODE_TAG_KEY,
+  MODES,
+  modeTextSchema,
+  parseMode,
+  type ResolveAccountPolicyInput,
+  requireMode,
+  resolveAccountPolicy,
+} from './policy/mode.js';
+export type {
+  AccountPolicyReader,
+  NoticePublisher,
+  RevokeRulesResult,
+  SecurityGroupGateway,
+} from './ports.js';
+export {
+  type PlannedUndo,
+  parseRecord,
+  parseRecordLines,
+  planUndo,
+  recordedRuleSchema,
+  remediationRecordSchema,
+  type UndoLeftAlone,
+  type UndoLeftAloneReason,
+  type UndoStep,
+  undoSteps,
+} from './record/record.js';
+export {
+  type AccessDeniedFailure,
+  type ConvergeContext,
+  type Convergence,
+  converge,
+  type DecisionInput,
+  type DecisionKind,
+  decide,
+  finishUnfinishedEntries,
+  type GroupDecision,
+  type GroupNotFoundFailure,
+  isAccessDenied,
+  isGroupNotFound,
+  isLedgerConflict,
+  isPolicyUnreadable,
+  type LedgerConflictFailure,
+  MAX_REPLANS,
+  managedByOf,
+  type NoticeKey,
+  noticeFingerprint,
+  type PolicyUnreadableFailure,
+  planFor,
+  RecentNotices,
+  type RecentNoticesOptions,
+  type RemediationContext,
+  type RemediationDeps,
+  type RemediationOutcome,
+  type RemediationOutcomeKind,
+  type RemediationSettings,
+  remediateFinding,
+} from './remediate.js';
+export {
+  describePorts,
+  describeRule,
+  describeSource,
+} from './rules/format.js';
+export {
+  type GroupInput,
+  type GroupRules,
+  groupFromConfigItem,
+  groupFromSecurityGroup,
+  normalizePorts,
+  normalizeProtocol,
+  rulesFromIpPermissions,
+  rulesFromSecurityGroupRules,
+  tagsToRecord,
+  toGroupSnapshot,
+} from './rules/normalize.js';
+export {
+  sameAccess,
+  toIpPermission,
+} from './rules/permission.js';
+export {
+  type AccountRegion,
+  ASFF_LIMITS,
+  ASFF_SCHEMA_VERSION,
+  type AsffComplianceStatus,
+  type AsffIpPermission,
+  type AsffPartition,
+  type AsffRecordState,
+  type AsffSecurityGroupResource,
+  type AsffSeverityLabel,
+  type AsffWorkflowStatus,
+  type AwsPartition,
+  buildSecurityHubFinding,
+  defaultProductArn,
+  type OutcomeFindingOptions,
+  PRODUCT_FIELD_PREFIX,
+  partitionOfRegion,
+  SECURITY_HUB_FINDING_TYPES,
+  SECURITY_HUB_GENERATOR_ID,
+  SECURITY_HUB_PRODUCT_NAME,
+  type SecurityHubFinding,
+  type SecurityHubFindingSource,
+  type SecurityHubFindingState,
+  type SecurityHubReporter,
+  securityGroupArn,
+  securityHubFindingForOutcome,
+  securityHubFindingId,
+  toAsffIpPermission,
+} from './security-hub/index.js';
+export {
+  ELLIPSIS,
+  sanitizeOptional,
+  sanitizeText,
+  TEXT_LIMITS,
+} from './text/sanitize.js';

@@ -18,18 +18,33 @@ import { exposuresAtPort, PrefixListBook, reachesTcpPort } from './coverage.js';
 /** Ports guarded when none are given: SSH. */
 export const DEFAULT_GUARDED_PORTS: readonly number[] = [22];
 
+/**
+ * The ports sg-guard can guard: 1 to 65535 (port 0 is reserved; no service listens on it).
+ * Every setting that names guarded ports (CLI, Lambda, config) is checked against this range.
+ */
+export const GUARDED_PORT_RANGE = { min: 1, max: 65535 } as const;
+
+/** `1-65535`, for messages. */
+export const GUARDED_PORT_RANGE_TEXT = `${GUARDED_PORT_RANGE.min}-${GUARDED_PORT_RANGE.max}`;
+
+/** Whether `port` is a whole number in {@link GUARDED_PORT_RANGE}. */
+export function isGuardablePort(port: number): boolean {
+  return Number.isInteger(port) && port >= GUARDED_PORT_RANGE.min && port <= GUARDED_PORT_RANGE.max;
+}
+
 const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
 
 /**
  * The guarded ports, validated, without duplicates, ascending.
  *
- * @throws InvalidSettingsError (setting `ports`) for an empty list or a port outside 0…65535.
+ * @throws InvalidSettingsError (setting `ports`) for an empty list or a port outside
+ * {@link GUARDED_PORT_RANGE}.
  */
 export function guardedPorts(ports: readonly number[] = DEFAULT_GUARDED_PORTS): number[] {
   if (ports.length === 0) throw new InvalidSettingsError('ports', 'at least one port is needed');
   for (const port of ports) {
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new InvalidSettingsError('ports', `not a port (0-65535): ${port}`);
+    if (!isGuardablePort(port)) {
+      throw new InvalidSettingsError('ports', `not a port (${GUARDED_PORT_RANGE_TEXT}): ${port}`);
     }
   }
   return [...new Set(ports)].sort((a, b) => a - b);

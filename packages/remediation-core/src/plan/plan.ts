@@ -18,7 +18,11 @@ import { narrowExposure } from './narrow.js';
 /** EC2's default quota of inbound rules per security group and address family. */
 export const DEFAULT_RULE_QUOTA = 60;
 
-const STRATEGIES: readonly RemediationStrategy[] = ['narrow', 'revoke'];
+/** How an exposure is closed when the settings say nothing: narrowed. */
+export const DEFAULT_STRATEGY: RemediationStrategy = 'narrow';
+
+/** Every way to close an exposure: narrow the exposing rules, or revoke them. */
+export const STRATEGIES = ['narrow', 'revoke'] as const satisfies readonly RemediationStrategy[];
 
 /** Families a rule counts against: its CIDR's, or both for prefix lists and security groups. */
 function familiesOf(rule: RuleToAuthorize): readonly AddressFamily[] {
@@ -57,8 +61,8 @@ function accessKey(rule: RuleToAuthorize): string {
 }
 
 function validated(options: PlanOptions): { strategy: RemediationStrategy; ruleQuota: number } {
-  const strategy = options.strategy ?? 'narrow';
-  if (!STRATEGIES.includes(strategy)) {
+  const strategy = options.strategy ?? DEFAULT_STRATEGY;
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) {
     throw new InvalidSettingsError('strategy', `expected narrow or revoke, got ${strategy}`);
   }
   const ruleQuota = options.ruleQuota ?? DEFAULT_RULE_QUOTA;

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { InvalidSettingsError } from '../errors.js';
 import type { AccountPolicy, Mode, PolicyLevel } from '../model.js';
 
@@ -5,7 +6,10 @@ import type { AccountPolicy, Mode, PolicyLevel } from '../model.js';
 export const MODE_TAG_KEY = 'sg-guard:mode';
 
 /** Every mode, in the order people read them. */
-export const MODES: readonly Mode[] = ['enforce', 'notify', 'off'];
+export const MODES = ['enforce', 'notify', 'off'] as const satisfies readonly Mode[];
+
+/** The mode of an account no organization tag (and no setting) decides: enforce. */
+export const DEFAULT_MODE: Mode = 'enforce';
 
 /**
  * Reads a mode written by a person: trimmed and case-insensitive (`' Notify '` → `notify`).
@@ -19,6 +23,19 @@ export function parseMode(text: string): Mode | undefined {
   const value = text.trim().toLowerCase();
   return MODES.find((mode) => mode === value);
 }
+
+/**
+ * Zod schema of a mode written in a setting (an environment variable): {@link parseMode}'s
+ * reading, and `expected one of enforce, notify, off` otherwise.
+ */
+export const modeTextSchema = z.string().transform((text, context): Mode => {
+  const mode = parseMode(text);
+  if (mode === undefined) {
+    context.addIssue({ code: 'custom', message: `expected one of ${MODES.join(', ')}` });
+    return z.NEVER;
+  }
+  return mode;
+});
 
 /**
  * {@link parseMode} for settings: the mode, or an {@link InvalidSettingsError} naming `setting`.

@@ -1,7 +1,8 @@
 /**
- * The failures of a port that the use case handles rather than throws. Adapters signal them by
- * shape (`code`), so the core needs no import of any adapter package; `@sg-guard/aws`'s
- * `AccessDeniedError` and `GroupNotFoundError` have these shapes.
+ * The failures of a port that the use case handles rather than throws. The core needs no import
+ * of any adapter package: the adapters' errors `implements` these interfaces (in
+ * `@sg-guard/aws`: `AccessDeniedError`, `GroupNotFoundError`, `LedgerConflictError`,
+ * `ModeMapUnreadableError`), so the compiler checks the link, and the guards below read them.
  */
 
 /** IAM, a permission boundary or an SCP refused a call; retrying does not help. */

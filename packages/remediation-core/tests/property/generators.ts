@@ -233,7 +233,7 @@ export function makeGroupCase(size: number, partitions: number, seed: number): G
         draw.pick([
           [22, 3389],
           [3389, 22, 80],
-          [0, 65535],
+          [1, 65535],
         ]),
     ],
   ]);
