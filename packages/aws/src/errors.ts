@@ -1,4 +1,9 @@
-import type { LedgerConflictFailure } from '@sg-guard/remediation-core';
+import type {
+  AccessDeniedFailure,
+  GroupNotFoundFailure,
+  LedgerConflictFailure,
+  PolicyUnreadableFailure,
+} from '@sg-guard/remediation-core';
 
 /** Codes callers branch on. */
 export type AwsAdapterErrorCode =
@@ -49,8 +54,12 @@ export class AwsAdapterError extends Error {
   }
 }
 
-/** The caller's credentials may not perform `action` (IAM policy, permission boundary or SCP). */
-export class AccessDeniedError extends AwsAdapterError {
+/**
+ * The caller's credentials may not perform `action` (IAM policy, permission boundary or SCP).
+ * Implements the core's `AccessDeniedFailure`, so the use case mails a failed notice.
+ */
+export class AccessDeniedError extends AwsAdapterError implements AccessDeniedFailure {
+  override readonly code = 'ACCESS_DENIED' as const;
   /** The denied IAM action, e.g. `ec2:RevokeSecurityGroupIngress`. */
   readonly action: string;
 
@@ -61,8 +70,12 @@ export class AccessDeniedError extends AwsAdapterError {
   }
 }
 
-/** The security group named by `groupRef` does not exist in this account and region. */
-export class GroupNotFoundError extends AwsAdapterError {
+/**
+ * The security group named by `groupRef` does not exist in this account and region.
+ * Implements the core's `GroupNotFoundFailure`.
+ */
+export class GroupNotFoundError extends AwsAdapterError implements GroupNotFoundFailure {
+  override readonly code = 'GROUP_NOT_FOUND' as const;
   constructor(
     readonly groupRef: string,
     options?: ErrorOptions,
@@ -216,7 +229,7 @@ export class InvalidLedgerEntryError extends AwsAdapterError {
  * is absent and the reader may not list its key), failed (5xx) or throttled after the SDK's
  * retries, or the network failed. Nothing may be changed on an unknown mode; `awsCode` is S3's.
  */
-export class ModeMapUnreadableError extends AwsAdapterError {
+export class ModeMapUnreadableError extends AwsAdapterError implements PolicyUnreadableFailure {
   override readonly code = 'MODE_MAP_UNREADABLE' as const;
 
   constructor(

@@ -194,7 +194,7 @@ function validateSpec(spec: OrganizationSpec): void {
     accountNames.add(account.name);
   }
   if (problems.length > 0) {
-    throw new EstateError('invalid-spec', `invalid organization spec: ${problems.join('; ')}`);
+    throw new EstateError('INVALID_SPEC', `invalid organization spec: ${problems.join('; ')}`);
   }
 }
 

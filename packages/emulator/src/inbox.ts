@@ -145,12 +145,12 @@ export function parseEnvelope<R = Record<string, unknown>>(body: string): InboxN
   try {
     envelope = JSON.parse(body) as SnsEnvelope;
   } catch (error) {
-    throw new EstateError('unexpected-message', `inbox message is not JSON: ${body}`, {
+    throw new EstateError('UNEXPECTED_MESSAGE', `inbox message is not JSON: ${body}`, {
       cause: error,
     });
   }
   if (envelope.Type !== 'Notification' || typeof envelope.Message !== 'string') {
-    throw new EstateError('unexpected-message', `inbox message is not an SNS envelope: ${body}`);
+    throw new EstateError('UNEXPECTED_MESSAGE', `inbox message is not an SNS envelope: ${body}`);
   }
   const attributes = Object.fromEntries(
     Object.entries(envelope.MessageAttributes ?? {}).map(([name, value]) => [

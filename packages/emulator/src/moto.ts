@@ -3,13 +3,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Thrown when `moto_server` cannot be found or does not start; says how to install it. */
-export class EmulatorUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'EmulatorUnavailableError';
-  }
-}
+import { EmulatorUnavailableError } from './errors.js';
 
 /** A running `moto_server` on a loopback port. */
 export interface MotoServer {

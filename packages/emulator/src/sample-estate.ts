@@ -110,7 +110,7 @@ export async function buildEstate<const S extends OrganizationSpec = typeof SAMP
   }
   const inboxAccount = accounts[spec.inbox.account];
   if (!inboxAccount) {
-    throw new EstateError('invalid-spec', `inbox account ${spec.inbox.account} is not declared`);
+    throw new EstateError('INVALID_SPEC', `inbox account ${spec.inbox.account} is not declared`);
   }
   const inbox = await createCentralInbox(endpoint, {
     accountId: inboxAccount.accountId,
@@ -122,7 +122,7 @@ export async function buildEstate<const S extends OrganizationSpec = typeof SAMP
     const account = accounts[group.account];
     const accountCredentials = credentials[group.account];
     if (!account || !accountCredentials) {
-      throw new EstateError('invalid-spec', `group account ${group.account} is not declared`);
+      throw new EstateError('INVALID_SPEC', `group account ${group.account} is not declared`);
     }
     const ec2 = emulatorEc2(endpoint, { region: group.region, credentials: accountCredentials });
     const opened = await openSsh(ec2, group.shape, {

@@ -235,12 +235,12 @@ export const SSH_SHAPES = [
 /** The name of a catalogue shape. */
 export type SshShapeName = (typeof SSH_SHAPES)[number]['name'];
 
-/** The catalogue shape called `name`; an `unknown-shape` error for any other name. */
+/** The catalogue shape called `name`; an `UNKNOWN_SHAPE` error for any other name. */
 export function sshShape(name: string): SshShape {
   const shape = SSH_SHAPES.find((candidate) => candidate.name === name);
   if (!shape) {
     const known = SSH_SHAPES.map((candidate) => candidate.name).join(', ');
-    throw new EstateError('unknown-shape', `no SSH shape named ${name}; known: ${known}`);
+    throw new EstateError('UNKNOWN_SHAPE', `no SSH shape named ${name}; known: ${known}`);
   }
   return shape;
 }
