@@ -2,7 +2,12 @@
  * The mode publisher's settings, read once from the environment at cold start and validated, so
  * a bad deployment fails at once with a message that names the variable.
  */
-import { InvalidSettingsError, MODES, type Mode, parseMode } from '@sg-guard/remediation-core';
+import {
+  InvalidSettingsError,
+  type Mode,
+  modeTextSchema,
+  REGION_PATTERN,
+} from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused.
 import * as z from 'zod';
 import { MODE_PUBLISHER_ENV } from './contract.js';
@@ -21,21 +26,13 @@ export interface ModePublisherSettings {
   readonly orgMaxAttempts: number;
 }
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-const regionSchema = z.string().regex(REGION, 'expected a region like us-east-1');
+const regionSchema = z.string().regex(REGION_PATTERN, 'expected a region like us-east-1');
 // S3 bucket naming rules (general purpose buckets): 3-63 of a-z 0-9 . -, starting and ending
 // with a letter or digit.
 const bucketSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name');
-const modeSchema = z.string().transform((text, context) => {
-  const mode = parseMode(text);
-  if (mode === undefined) {
-    context.addIssue({ code: 'custom', message: `expected one of ${MODES.join(', ')}` });
-    return z.NEVER;
-  }
-  return mode;
-});
+const modeSchema = modeTextSchema;
 const attemptsSchema = z
   .string()
   .regex(/^\d+$/, 'expected a whole number')

@@ -3,12 +3,17 @@
  * bad deployment fails at once with a message that names the variable.
  */
 import {
+  DEFAULT_MODE,
+  DEFAULT_STRATEGY,
+  GUARDED_PORT_RANGE,
+  GUARDED_PORT_RANGE_TEXT,
   InvalidSettingsError,
   LEDGER_TABLE,
-  MODES,
   type Mode,
-  parseMode,
+  modeTextSchema,
+  REGION_PATTERN,
   type RemediationStrategy,
+  STRATEGIES,
 } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~260 KiB).
 import * as z from 'zod';
@@ -40,12 +45,11 @@ export interface RemediatorSettings {
 }
 
 const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-[a-z])?';
-const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
+// The core's region pattern without its anchors, to sit inside the topic ARN's pattern.
+const REGION = REGION_PATTERN.source.replace(/^\^|\$$/g, '');
 const TOPIC_ARN = new RegExp(`^arn:${PARTITION}:sns:(${REGION}):\\d{12}:[A-Za-z0-9_-]{1,256}$`);
 
-const regionSchema = z
-  .string()
-  .regex(new RegExp(`^${REGION}$`), 'expected a region like eu-west-1');
+const regionSchema = z.string().regex(REGION_PATTERN, 'expected a region like eu-west-1');
 const topicArnSchema = z
   .string()
   .regex(
@@ -67,22 +71,21 @@ const portsSchema = z
         .string()
         .regex(/^\d+$/, 'each port must be a whole number')
         .transform(Number)
-        .pipe(z.number().int().min(1, 'ports are 1-65535').max(65535, 'ports are 1-65535')),
+        .pipe(
+          z
+            .number()
+            .int()
+            .min(GUARDED_PORT_RANGE.min, `ports are ${GUARDED_PORT_RANGE_TEXT}`)
+            .max(GUARDED_PORT_RANGE.max, `ports are ${GUARDED_PORT_RANGE_TEXT}`),
+        ),
     ),
   )
   .transform((ports) => [...new Set(ports)].sort((a, b) => a - b));
 const strategySchema = z
   .string()
   .transform((text) => text.toLowerCase())
-  .pipe(z.enum(['narrow', 'revoke'], 'expected narrow or revoke'));
-const modeSchema = z.string().transform((text, context) => {
-  const mode = parseMode(text);
-  if (mode === undefined) {
-    context.addIssue({ code: 'custom', message: `expected one of ${MODES.join(', ')}` });
-    return z.NEVER;
-  }
-  return mode;
-});
+  .pipe(z.enum(STRATEGIES, `expected ${STRATEGIES.join(' or ')}`));
+const modeSchema = modeTextSchema;
 const booleanSchema = z
   .string()
   .transform((text) => text.toLowerCase())
@@ -126,8 +129,8 @@ export function readSettings(
     topicArn,
     topicRegion: topicArn.split(':')[3] as string,
     ports: read(env, REMEDIATOR_ENV.ports, portsSchema, '22'),
-    strategy: read(env, REMEDIATOR_ENV.strategy, strategySchema, 'narrow'),
-    defaultMode: read(env, REMEDIATOR_ENV.defaultMode, modeSchema, 'enforce'),
+    strategy: read(env, REMEDIATOR_ENV.strategy, strategySchema, DEFAULT_STRATEGY),
+    defaultMode: read(env, REMEDIATOR_ENV.defaultMode, modeSchema, DEFAULT_MODE),
     allowGroupExemptions: read(env, REMEDIATOR_ENV.allowGroupExemptions, booleanSchema, 'false'),
     ledgerTable: read(env, REMEDIATOR_ENV.ledgerTable, tableNameSchema, LEDGER_TABLE.name),
     ...(bucket && {
