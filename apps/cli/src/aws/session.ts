@@ -21,7 +21,12 @@ import {
   listEnabledRegions,
   OrganizationsPolicyReader,
 } from '@sg-guard/aws';
-import type { AccountPolicyReader, Mode, SecurityGroupGateway } from '@sg-guard/remediation-core';
+import {
+  type AccountPolicyReader,
+  DEFAULT_MODE,
+  type Mode,
+  type SecurityGroupGateway,
+} from '@sg-guard/remediation-core';
 
 /** How the CLI reaches AWS, from `--region`, `--endpoint-url` and `--role-name`. */
 export interface AwsSessionOptions {
@@ -144,7 +149,7 @@ export class AwsSession {
    * organization tags are not to be read.
    */
   policies(): AccountPolicyReader {
-    const defaultMode = this.options.defaultMode ?? 'enforce';
+    const defaultMode = this.options.defaultMode ?? DEFAULT_MODE;
     this.policyReader ??=
       this.options.readOrgTags === false
         ? new DefaultPolicyReader(defaultMode)

@@ -8,10 +8,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, parse as parsePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ACCOUNT_ID_PATTERN,
   DEFAULT_GUARDED_PORTS,
+  DEFAULT_MODE,
+  DEFAULT_STRATEGY,
+  GUARDED_PORT_RANGE,
   MODES,
   type Mode,
   type RemediationStrategy,
+  STRATEGIES,
 } from '@sg-guard/remediation-core';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -30,8 +35,8 @@ export interface DeployedSettings {
 /** What the Lambdas use when the config says nothing (the infra schema's defaults). */
 export const BUILT_IN_SETTINGS: DeployedSettings = {
   ports: DEFAULT_GUARDED_PORTS,
-  strategy: 'narrow',
-  defaultMode: 'enforce',
+  strategy: DEFAULT_STRATEGY,
+  defaultMode: DEFAULT_MODE,
   allowGroupExemptions: false,
 };
 
@@ -51,19 +56,19 @@ export interface LoadedConfig {
   readonly scope: DeploymentScope;
 }
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
 
 // The same rules as infra/lib/config.ts for these fields; loose objects for everything else.
 const ConfigFields = z.looseObject({
   remediation: z
     .looseObject({
       ports: z
-        .array(z.int().min(1).max(65535))
+        .array(z.int().min(GUARDED_PORT_RANGE.min).max(GUARDED_PORT_RANGE.max))
         .min(1)
         .refine((ports) => new Set(ports).size === ports.length, 'must not repeat a port')
         .default([...BUILT_IN_SETTINGS.ports]),
-      strategy: z.enum(['narrow', 'revoke']).default(BUILT_IN_SETTINGS.strategy),
-      defaultMode: z.enum(MODES as [Mode, ...Mode[]]).default(BUILT_IN_SETTINGS.defaultMode),
+      strategy: z.enum(STRATEGIES).default(BUILT_IN_SETTINGS.strategy),
+      defaultMode: z.enum(MODES).default(BUILT_IN_SETTINGS.defaultMode),
       allowGroupExemptions: z.boolean().default(BUILT_IN_SETTINGS.allowGroupExemptions),
     })
     .prefault({}),

@@ -194,7 +194,7 @@ describe('explain exit codes and errors', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(io.stderrText()).toContain('--ports: a port is a whole number 0-65535');
+    expect(io.stderrText()).toContain('--ports: a port is a whole number 1-65535');
   });
 
   it('rejects an unknown strategy before reading anything', async () => {
