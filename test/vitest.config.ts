@@ -9,7 +9,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'integration',
-    include: ['integration/**/*.test.ts'],
+    // The demo's whole loop lives with its app but needs the emulator, so it runs here.
+    include: ['integration/**/*.test.ts', '../apps/demo/tests/integration/**/*.test.ts'],
     globalSetup: ['support/global-setup.ts'],
     fileParallelism: false,
     // The tools run on Node 20 here; the Lambda runs Node 24. Only the SDK's notice about its

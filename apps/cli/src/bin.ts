@@ -1,5 +1,5 @@
 /**
- * Entry point of `sg-guard` (and `pnpm sg-guard`, `pnpm demo`): build the program, run it, set
+ * Entry point of `sg-guard` (and `pnpm sg-guard`): build the program, run it, set
  * the exit code. The only place that touches `process` for that.
  */
 import { processIo } from './io.js';

@@ -5,7 +5,6 @@
 import { Command, CommanderError } from 'commander';
 import manifest from '../package.json' with { type: 'json' };
 import { auditCommand } from './commands/audit.js';
-import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { fixCommand } from './commands/fix.js';
 import { undoCommand } from './commands/undo.js';
@@ -23,7 +22,6 @@ Examples:
   sg-guard audit --org --format html --output report.html
   sg-guard fix --org --dry-run                        # the plans, as the deployed config says
   sg-guard undo --records fixes.jsonl --dry-run
-  sg-guard demo                                       # the whole loop on a local emulator
 
 AWS access comes from the SDK's standard chain (AWS_PROFILE, AWS_ACCESS_KEY_ID…, SSO, instance
 roles); AWS_REGION and AWS_ENDPOINT_URL are honoured. Reference: docs/cli.md`;
@@ -71,13 +69,7 @@ export function createProgram(io: CliIo = processIo(), options: ProgramOptions =
       io.exitCode = error.exitCode === 0 ? 0 : 1;
       throw error;
     });
-  for (const command of [
-    explainCommand(io),
-    auditCommand(io),
-    fixCommand(io),
-    undoCommand(io),
-    demoCommand(io),
-  ]) {
+  for (const command of [explainCommand(io), auditCommand(io), fixCommand(io), undoCommand(io)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;
@@ -93,9 +85,22 @@ const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'comman
  * stdout, like every other error.
  */
 export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {
+  return runProgram(createProgram, args, io);
+}
+
+/**
+ * Runs one command line through the program `build` makes, with the CLI's exit codes and
+ * error handling (what {@link runCli} does for `sg-guard`; the demo app runs its own program
+ * through it).
+ */
+export async function runProgram(
+  build: (io: CliIo, options: ProgramOptions) => Command,
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
   const json = wantsJson(args);
   try {
-    await createProgram(io, { jsonErrors: json }).parseAsync([...args], { from: 'user' });
+    await build(io, { jsonErrors: json }).parseAsync([...args], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (json && error.exitCode !== 0 && !NOT_ERRORS.has(error.code)) {

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createDynamoDbClient, DynamoDbLedger } from '@sg-guard/aws';
 import {
   ACCOUNT_ID_PATTERN,
   parseRecordLines,
@@ -14,6 +13,7 @@ import { InputError, UsageError } from '../errors.js';
 import { readAll } from '../explain/read.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
+import { awsUndoDependencies } from '../undo/aws.js';
 import { confirmUndo } from '../undo/confirm.js';
 import { recordFromLedger } from '../undo/from-ledger.js';
 import { renderUndoResults, terminalSafe, undoExitCode, undoRecords } from '../undo/undo.js';
@@ -94,29 +94,14 @@ export function undoCommand(io: CliIo): Command {
           ...(options.region ? { region: options.region } : {}),
           ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
         });
-        const ledgers = new Map<string, Promise<RemediationLedger>>();
-        const ledgerFor = (accountId: string, region: string): Promise<RemediationLedger> => {
-          const key = `${accountId}/${region}`;
-          let ledger = ledgers.get(key);
-          if (!ledger) {
-            ledger = (async () => {
-              const account = await session.account(accountId);
-              return new DynamoDbLedger({
-                dynamodb: createDynamoDbClient(session.settings(region, account)),
-              });
-            })();
-            ledgers.set(key, ledger);
-          }
-          return ledger;
-        };
+        const { gatewayFor, ledgerFor } = awsUndoDependencies(session);
         const records = options.fromLedger
           ? [await ledgerRecord(options, ledgerFor)]
           : await fileRecords(options.records ?? '-', io);
         const results = await undoRecords(
           records,
           {
-            gatewayFor: async (accountId, region) =>
-              session.gateway(await session.account(accountId), region),
+            gatewayFor,
             ledgerFor,
             confirm: (preview) => confirmUndo(io, preview, options.yes),
           },

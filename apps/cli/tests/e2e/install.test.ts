@@ -60,7 +60,9 @@ describe('the packed CLI', () => {
     const { stdout: packed } = await run('tar', ['-xzOf', tarball, 'package/package.json']);
 
     // Assess
+    // pnpm adds the workspace's LICENSE (Apache-2.0) to a package that has none of its own.
     expect(listing.trim().split('\n').sort()).toEqual([
+      'package/LICENSE',
       'package/dist/sg-guard.mjs',
       'package/package.json',
     ]);

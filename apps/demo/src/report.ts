@@ -1,10 +1,16 @@
 /** The demo as text for people, or as one JSON summary for machines. */
-import { formatAuditReport } from '../audit/format.js';
-import type { AuditReport, AuditSummary } from '../audit/report.js';
-import type { OutputStream } from '../io.js';
-import { renderTable } from '../output/table.js';
+import {
+  type AuditReport,
+  type AuditSummary,
+  formatAuditReport,
+  type OutputStream,
+  renderPreview,
+  renderTable,
+  renderUndoResults,
+  type UndoResult,
+} from '@sg-guard/cli';
 import { DEMO_REGIONS } from './estate.js';
-import type { DemoInvocation, DemoMail, DemoReporter } from './run.js';
+import type { DemoInvocation, DemoMail, DemoReporter, DemoUndo } from './run.js';
 
 const OUTCOMES: Readonly<Record<string, string>> = {
   remediated: 'remediated (mail sent)',
@@ -95,6 +101,15 @@ export function textReporter(out: OutputStream): DemoReporter & { finished(ms: n
           'the emulator holding their groups stops with the demo)\n',
       );
     },
+    undone(undo) {
+      heading(`Undo: one record of that file, verified against the ledger, then reversed`);
+      out.write(`$ ${undo.command}  (only record ${undo.recordId})\n`);
+      out.write(renderPreview(undo.preview));
+      out.write(renderUndoResults(undo.results, false));
+      out.write(`\nInbound rules of ${undo.groupId}, re-described:\n`);
+      out.write(`  before the undo: ${undo.rulesBefore.join('; ') || '(none)'}\n`);
+      out.write(`  after the undo:  ${undo.rulesAfter.join('; ') || '(none)'}\n`);
+    },
     finished(ms) {
       out.write(`\nDone in ${(ms / 1000).toFixed(1)} s; emulator stopped.\n`);
     },
@@ -114,6 +129,14 @@ export interface DemoSummary {
   readonly recordsFile?: string;
   /** The records the central queue received, in order. */
   readonly records: readonly Record<string, unknown>[];
+  /** The closing undo of one of those records. */
+  readonly undo?: {
+    readonly recordId: string;
+    readonly groupId: string;
+    readonly results: readonly UndoResult[];
+    readonly rulesBefore: readonly string[];
+    readonly rulesAfter: readonly string[];
+  };
 }
 
 /** Collects the summary; prints nothing until asked. */
@@ -124,6 +147,7 @@ export function jsonReporter(): DemoReporter & { summary(durationMs: number): De
   const invocations: DemoInvocation[] = [];
   let mails: readonly DemoMail[] = [];
   let written: { file?: string; records: readonly Record<string, unknown>[] } = { records: [] };
+  let undone: DemoUndo | undefined;
   return {
     emulatorStarted() {},
     estateBuilt(estate) {
@@ -142,6 +166,9 @@ export function jsonReporter(): DemoReporter & { summary(durationMs: number): De
     recordsWritten(file, records) {
       written = { file, records };
     },
+    undone(undo) {
+      undone = undo;
+    },
     summary: (durationMs) => ({
       durationMs,
       accounts,
@@ -152,6 +179,17 @@ export function jsonReporter(): DemoReporter & { summary(durationMs: number): De
       inbox: mails.map((mail) => ({ subject: mail.subject, delivered: mail.delivered })),
       ...(written.file ? { recordsFile: written.file } : {}),
       records: written.records,
+      ...(undone
+        ? {
+            undo: {
+              recordId: undone.recordId,
+              groupId: undone.groupId,
+              results: undone.results,
+              rulesBefore: undone.rulesBefore,
+              rulesAfter: undone.rulesAfter,
+            },
+          }
+        : {}),
     }),
   };
 }

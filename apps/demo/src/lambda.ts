@@ -3,6 +3,8 @@
  * built with the same `createHandler` and `readSettings` as the deployed function, pointed at
  * the emulator with that account's credentials.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createSnsClient } from '@sg-guard/aws';
 import type { EmulatorCredentials } from '@sg-guard/emulator';
 import {
@@ -10,6 +12,7 @@ import {
   type InvocationSummary,
   type RemediatorHandler,
 } from '@sg-guard/remediator/app';
+import { METRICS_NAMESPACE, REMEDIATOR_SERVICE } from '@sg-guard/remediator/contract';
 import { readSettings } from '@sg-guard/remediator/settings';
 import { demoS3 } from './mode-map.js';
 
@@ -26,6 +29,32 @@ export interface DemoLambdaOptions {
   readonly topicArn: string;
   /** The mode map each function reads its account's mode from. */
   readonly modeMap: { readonly bucket: string; readonly region: string };
+  /** Show the functions' own JSON log lines and EMF metrics. @default false */
+  readonly lambdaLogs?: boolean;
+}
+
+/** Metrics that are recorded as usual but never written out (the narrative stays readable). */
+export class QuietMetrics extends Metrics {
+  override publishStoredMetrics(): this {
+    this.clearMetrics();
+    return this;
+  }
+
+  override singleMetric(): Metrics {
+    return new QuietMetrics({ singleMetric: true });
+  }
+}
+
+/**
+ * The telemetry the demo hands each function: silent unless `lambdaLogs`, when the function
+ * builds its own (as deployed). Passed to `createHandler`, so `process.env` is never touched.
+ */
+export function demoTelemetry(lambdaLogs: boolean): { logger?: Logger; metrics?: Metrics } {
+  if (lambdaLogs) return {};
+  return {
+    logger: new Logger({ serviceName: REMEDIATOR_SERVICE, logLevel: 'SILENT' }),
+    metrics: new QuietMetrics({ namespace: METRICS_NAMESPACE, serviceName: REMEDIATOR_SERVICE }),
+  };
 }
 
 /** One deployed function per account and region, created on first use. */
@@ -90,6 +119,10 @@ export class DemoLambdas {
     );
     // The emulator serves buckets path-style only (`<endpoint>/<bucket>`).
     const s3 = demoS3(this.options.endpoint, credentials);
-    return createHandler(settings, { clientSettings, clients: { sns, s3 } });
+    return createHandler(settings, {
+      clientSettings,
+      clients: { sns, s3 },
+      ...demoTelemetry(this.options.lambdaLogs ?? false),
+    });
   }
 }

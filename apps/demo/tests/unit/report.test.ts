@@ -1,7 +1,6 @@
+import { memoryIo, summarize } from '@sg-guard/cli';
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../../src/audit/report.js';
-import { jsonReporter, textReporter } from '../../../src/demo/report.js';
-import { memoryIo } from '../../../src/io.js';
+import { jsonReporter, textReporter } from '../../src/report.js';
 
 const REPORT = {
   generatedAt: '2026-11-27T10:00:00.000Z',
@@ -94,6 +93,89 @@ describe('jsonReporter', () => {
       inbox: [{ subject: MAIL.subject, delivered: true }],
       recordsFile: '/tmp/records.jsonl',
       records: [{ recordId: 'r-1' }],
+    });
+  });
+});
+
+const UNDO = {
+  command: 'sg-guard undo --records /tmp/records.jsonl --yes',
+  recordId: 'r-1',
+  accountId: '111122223333',
+  region: 'eu-west-1',
+  groupId: 'sg-1',
+  groupName: 'ssh-tcp-22-world-v4',
+  preview: {
+    groups: [
+      {
+        accountId: '111122223333',
+        region: 'eu-west-1',
+        groupId: 'sg-1',
+        groupName: 'ssh-tcp-22-world-v4',
+        reopened: [
+          {
+            protocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            source: { kind: 'cidr' as const, family: 'ipv4' as const, cidr: '0.0.0.0/0' },
+          },
+        ],
+        changes: 1,
+        unverified: [],
+      },
+    ],
+  },
+  results: [
+    {
+      recordId: 'r-1',
+      time: '2026-11-27T10:00:00.000Z',
+      action: 'remediated' as const,
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      groupId: 'sg-1',
+      groupName: 'ssh-tcp-22-world-v4',
+      status: 'undone' as const,
+      verification: { status: 'verified' as const, entryStatus: 'published' as const },
+      steps: [],
+    },
+  ],
+  rulesBefore: [],
+  rulesAfter: ['tcp 22 0.0.0.0/0'],
+};
+
+describe('the closing undo', () => {
+  it('prints what the undo re-opens, its verified result and the group re-described', () => {
+    // Prepare
+    const io = memoryIo();
+    const reporter = textReporter(io.stdout);
+
+    // Act
+    reporter.undone(UNDO);
+
+    // Assess
+    const text = io.stdoutText();
+    expect(text).toContain(
+      '## Undo: one record of that file, verified against the ledger, then reversed',
+    );
+    expect(text).toContain('$ sg-guard undo --records /tmp/records.jsonl --yes  (only record r-1)');
+    expect(text).toContain('RE-OPENS TO THE WORLD:');
+    expect(text).toContain('verified: matches its ledger entry (published)');
+    expect(text).toContain('  before the undo: (none)\n  after the undo:  tcp 22 0.0.0.0/0\n');
+  });
+
+  it('is in the JSON summary with its results and the rules before and after', () => {
+    // Prepare
+    const reporter = jsonReporter();
+
+    // Act
+    reporter.undone(UNDO);
+
+    // Assess
+    expect(reporter.summary(1).undo).toEqual({
+      recordId: 'r-1',
+      groupId: 'sg-1',
+      results: UNDO.results,
+      rulesBefore: [],
+      rulesAfter: ['tcp 22 0.0.0.0/0'],
     });
   });
 });

@@ -1,19 +1,19 @@
+import { memoryIo } from '@sg-guard/cli';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryIo } from '../../../src/io.js';
-import { runCli } from '../../../src/program.js';
+import { runDemoCli } from '../../src/program.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe('demo command', () => {
+describe('demo program', () => {
   it('exits 1 with the install hint when moto_server is not installed', async () => {
     // Prepare
     vi.stubEnv('MOTO_SERVER', '/nonexistent/moto_server');
     const io = memoryIo();
 
     // Act
-    const code = await runCli(['demo'], io);
+    const code = await runDemoCli([], io);
 
     // Assess
     expect(code).toBe(1);
@@ -30,7 +30,7 @@ describe('demo command', () => {
     const io = memoryIo();
 
     // Act
-    const code = await runCli(['demo', '--json'], io);
+    const code = await runDemoCli(['--json'], io);
 
     // Assess
     expect(code).toBe(1);

@@ -1,29 +1,44 @@
 /**
  * The demo, start to end: emulator, organization, audit, the real remediator handler driven by
- * real event shapes, the central inbox, audit again, emulator stopped. Gathers what happened for
- * a reporter; prints nothing itself.
+ * real event shapes, the central inbox and its records, audit again, a verified undo of one
+ * record, emulator stopped. Gathers what happened for a reporter; prints nothing itself.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AuditReport,
+  AwsSession,
+  auditWithAws,
+  awsUndoDependencies,
+  CliError,
+  type CliIo,
+  type UndoPreview,
+  type UndoResult,
+  undoRecords,
+} from '@sg-guard/cli';
+import {
   buildEstate,
+  comparableRule,
   createLedgerTable,
   describeInboundRuleDetails,
   EMULATOR_CREDENTIALS,
   type EmulatorCredentials,
   EmulatorUnavailableError,
   emulatorEc2,
+  formatRules,
   INSTALL_HINT,
   MANAGEMENT_ACCOUNT_ID,
   type MotoServer,
   startMoto,
 } from '@sg-guard/emulator';
-import { auditWithAws } from '../audit/aws-audit.js';
-import type { AuditReport } from '../audit/report.js';
-import { AwsSession } from '../aws/session.js';
-import { CliError } from '../errors.js';
-import type { CliIo } from '../io.js';
+import {
+  DEFAULT_GUARDED_PORTS,
+  DEFAULT_MODE,
+  DEFAULT_STRATEGY,
+  parseRecordLines,
+  type RemediationRecord,
+} from '@sg-guard/remediation-core';
 import {
   DEMO_ESTATE,
   DEMO_GROUPS,
@@ -75,6 +90,25 @@ export interface DemoReporter {
   inbox(mails: readonly DemoMail[]): void;
   /** The records the central queue received, written as JSON Lines to `file`. */
   recordsWritten(file: string, records: readonly Record<string, unknown>[]): void;
+  /** The closing undo of one record of that file, through the CLI's verified undo. */
+  undone(undo: DemoUndo): void;
+}
+
+/** The demo's last step: one record of the records file undone as `sg-guard undo` does it. */
+export interface DemoUndo {
+  /** What a security engineer would type for the same undo. */
+  readonly command: string;
+  readonly recordId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly groupId: string;
+  readonly groupName?: string;
+  /** What the undo said it would re-open to the world, before it changed anything. */
+  readonly preview: UndoPreview;
+  readonly results: readonly UndoResult[];
+  /** The group's inbound rules re-described before and after the undo (`formatRule` lines). */
+  readonly rulesBefore: readonly string[];
+  readonly rulesAfter: readonly string[];
 }
 
 /** Where and how the demo runs. */
@@ -83,6 +117,8 @@ export interface DemoRunOptions {
   readonly recordsFile?: string;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** Show the in-process functions' own log lines and metrics. @default false */
+  readonly lambdaLogs?: boolean;
 }
 
 /** `<tmp>/sg-guard-demo-records-<time>.jsonl`: out of the working tree, new per run. */
@@ -145,10 +181,10 @@ export async function runDemo(
           org: true,
           regions: DEMO_REGIONS,
           concurrency: 8,
-          ports: [22],
-          strategy: 'narrow',
+          ports: DEFAULT_GUARDED_PORTS,
+          strategy: DEFAULT_STRATEGY,
           allowGroupExemptions: false,
-          defaultMode: 'enforce',
+          defaultMode: DEFAULT_MODE,
           orgTags: true,
           roleName: 'OrganizationAccountAccessRole',
           region: DEMO_REGIONS[0],
@@ -180,6 +216,7 @@ export async function runDemo(
       endpoint: moto.endpoint,
       topicArn: estate.inbox.topicArn,
       modeMap: DEMO_MODE_MAP,
+      lambdaLogs: options.lambdaLogs ?? false,
     });
     const sent: { event: unknown; invocation: Omit<DemoInvocation, 'outcome'> }[] = [];
     for (const [index, spec] of DEMO_GROUPS.entries()) {
@@ -233,6 +270,18 @@ export async function runDemo(
     await writeFile(file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
     reporter.recordsWritten(file, records);
     reporter.audited('after', await audit());
+
+    // Last, the security team changes its mind about one fix: the record from the file is
+    // undone by the CLI's verified undo, which confirms it against the ledger entry the real
+    // remediator wrote before it re-opens anything.
+    const credentialsOf = (accountId: string): EmulatorCredentials => {
+      const name = (Object.keys(accounts) as DemoAccountName[]).find(
+        (candidate) => accounts[candidate].accountId === accountId,
+      );
+      return name ? estate.credentials[name] : EMULATOR_CREDENTIALS;
+    };
+    const undo = await undoOne(file, first?.invocation.groupId, moto.endpoint, credentialsOf);
+    if (undo) reporter.undone(undo);
   } finally {
     removeHook();
     await moto.stop();
@@ -264,4 +313,64 @@ async function eventFor(
       );
     }
   }
+}
+
+/**
+ * Undoes one `remediated` record of `file` (the one of `groupId`, the demo's first group, when
+ * there is one) as `sg-guard undo --records <file> --yes` would: the management account's
+ * credentials, entering the member by its role. The group is re-described before and after.
+ */
+async function undoOne(
+  file: string,
+  groupId: string | undefined,
+  endpoint: string,
+  credentialsOf: (accountId: string) => EmulatorCredentials,
+): Promise<DemoUndo | undefined> {
+  const remediated = parseRecordLines(await readFile(file, 'utf8')).filter(
+    (candidate: RemediationRecord) => candidate.action === 'remediated',
+  );
+  const record = remediated.find((candidate) => candidate.groupId === groupId) ?? remediated[0];
+  if (!record) return undefined;
+  const memberCredentials = credentialsOf(record.accountId);
+  const rules = async () =>
+    formatRules(
+      (
+        await describeInboundRuleDetails(
+          emulatorEc2(endpoint, { region: record.region, credentials: memberCredentials }),
+          record.groupId,
+        )
+      ).map(comparableRule),
+    );
+  const rulesBefore = await rules();
+  const session = new AwsSession({
+    roleName: 'OrganizationAccountAccessRole',
+    region: record.region,
+    endpointUrl: endpoint,
+    credentials: EMULATOR_CREDENTIALS,
+  });
+  let preview: UndoPreview = { groups: [] };
+  const results = await undoRecords(
+    [record],
+    {
+      ...awsUndoDependencies(session),
+      // As `--yes`: the preview is shown, not asked about.
+      confirm: async (shown) => {
+        preview = shown;
+        return true;
+      },
+    },
+    { dryRun: false, force: false },
+  );
+  return {
+    command: `sg-guard undo --records ${file} --yes`,
+    recordId: record.recordId,
+    accountId: record.accountId,
+    region: record.region,
+    groupId: record.groupId,
+    ...(record.groupName ? { groupName: record.groupName } : {}),
+    preview,
+    results,
+    rulesBefore,
+    rulesAfter: await rules(),
+  };
 }

@@ -1,6 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
-import { memoryIo, runCli } from '@sg-guard/cli';
+import { memoryIo } from '@sg-guard/cli';
 import { describe, expect, it, vi } from 'vitest';
+import { runDemoCli } from '../../src/program.js';
 
 interface DemoSummaryJson {
   groups: { total: number; exposed: number };
@@ -10,6 +11,13 @@ interface DemoSummaryJson {
   inbox: { subject: string; delivered: boolean }[];
   recordsFile: string;
   records: { recordId: string; action: string; accountId: string; groupId: string }[];
+  undo: {
+    recordId: string;
+    groupId: string;
+    results: { status: string; verification?: { status: string } }[];
+    rulesBefore: string[];
+    rulesAfter: string[];
+  };
 }
 
 describe('demo', () => {
@@ -22,7 +30,7 @@ describe('demo', () => {
     const io = memoryIo();
 
     // Act
-    const code = await runCli(['demo', '--json'], io);
+    const code = await runDemoCli(['--json'], io);
 
     // Assess
     expect(io.stderrText()).toBe('');
@@ -54,6 +62,18 @@ describe('demo', () => {
     );
     const lines = (await readFile(summary.recordsFile, 'utf8')).trimEnd().split('\n');
     expect(lines.map((line) => JSON.parse(line))).toEqual(summary.records);
+    // It ends with a real undo of one remediated record of that file: confirmed by the ledger
+    // entry the remediator wrote, and the group re-described shows the rule back.
+    const undone = summary.records.find((r) => r.recordId === summary.undo.recordId);
+    expect(undone).toMatchObject({ action: 'remediated', groupId: summary.undo.groupId });
+    expect(summary.undo.results).toEqual([
+      expect.objectContaining({
+        status: 'undone',
+        verification: expect.objectContaining({ status: 'verified' }),
+      }),
+    ]);
+    expect(summary.undo.rulesAfter).not.toEqual(summary.undo.rulesBefore);
+    expect(summary.undo.rulesAfter).toContain('tcp 22 0.0.0.0/0');
     await rm(summary.recordsFile);
   });
 });
