@@ -9,8 +9,16 @@ export default defineConfig({
       provider: 'v8',
       include: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
+      // Per package, lines and branches, set just under what the unit projects measure (the
+      // whole suite, integration included, measures more). Raise them as tests are added.
       thresholds: {
-        'packages/remediation-core/src/**/*.ts': { lines: 95 },
+        'packages/remediation-core/src/**/*.ts': { lines: 97, branches: 91 },
+        'packages/aws/src/**/*.ts': { lines: 84, branches: 69 },
+        'packages/emulator/src/**/*.ts': { lines: 91, branches: 85 },
+        'apps/remediator/src/**/*.ts': { lines: 64, branches: 62 },
+        'apps/mode-publisher/src/**/*.ts': { lines: 96, branches: 81 },
+        'apps/cli/src/**/*.ts': { lines: 83, branches: 72 },
+        'apps/demo/src/**/*.ts': { lines: 38, branches: 29 },
       },
     },
   },
