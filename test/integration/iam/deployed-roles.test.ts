@@ -83,6 +83,15 @@ const REPORTED_EXCESS = [
   'sqs:GetQueueUrl',
 ];
 
+/**
+ * Resources granted and never needed, reported like {@link REPORTED_EXCESS}: AWS authorizes
+ * Authorize/RevokeSecurityGroupIngress on the group only (its service authorization reference
+ * lists no security-group-rule resource for them), whether rules are named by id or content.
+ */
+const REPORTED_EXCESS_RESOURCES = [
+  'ChangeIngressOfThisAccountAndRegion arn:aws:ec2:eu-west-1:<account>:security-group-rule/*',
+];
+
 let iam: DeployedIam;
 let recorder: RequestRecorder;
 let world: World;
@@ -415,6 +424,50 @@ describe('the remediator role is minimal', () => {
     }
     expect(survivors).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual(12);
+  });
+
+  const anyAccount = (arn: string) => arn.replace(/\d{12}/g, '<account>');
+
+  it("has no dead resource: removing any one of a statement's resources refuses a call", async () => {
+    expect([...recorded.keys()]).toHaveLength(SCENARIOS);
+    const policies = templatePolicies();
+    const dead: string[] = [];
+    for (const [p, policy] of policies.entries()) {
+      for (const [s, statement] of policy.document.Statement.entries()) {
+        const resources = [statement.Resource ?? []].flat() as string[];
+        const actions = actionsOf(statement);
+        if (resources.length < 2) continue; // one resource: the statement test covers it
+        for (const resource of resources.map(anyAccount)) {
+          const refused = await someCallRefused(
+            (request) => actions.some((grant) => matches(grant, request.action)),
+            // Each recorded account's own statement, less the resource (compared account-free).
+            (role) =>
+              role.map((candidate, index) =>
+                index !== p
+                  ? candidate
+                  : {
+                      ...candidate,
+                      document: {
+                        ...candidate.document,
+                        Statement: candidate.document.Statement.map((st, k) =>
+                          k !== s
+                            ? st
+                            : {
+                                ...st,
+                                Resource: ([st.Resource ?? []].flat() as string[]).filter(
+                                  (r) => anyAccount(r) !== resource,
+                                ),
+                              },
+                        ),
+                      },
+                    },
+              ),
+          );
+          if (!refused) dead.push(`${statement.Sid ?? `#${s}`} ${resource}`);
+        }
+      }
+    }
+    expect(dead).toEqual(REPORTED_EXCESS_RESOURCES);
   });
 
   it('has no dead statement: removing any one refuses a call some scenario made', async () => {
