@@ -96,7 +96,7 @@ let iam: DeployedIam;
 let recorder: RequestRecorder;
 let world: World;
 /** Every scenario's IAM requests, by scenario, for the minimality checks at the end. */
-const recorded = new Map<string, { accountId: string; requests: IamRequest[] }>();
+const recorded = new Map<string, { accountId: string; region: string; requests: IamRequest[] }>();
 
 beforeAll(async () => {
   iam = synthesizeDeployedIam();
@@ -117,12 +117,12 @@ async function deploy(deployment: Omit<Deployment, 'endpoint'>) {
 }
 
 /** The scenario's calls as IAM requests, evaluated; fails listing every refused one. */
-async function expectAllowed(scenario: string, account: TestAccountName) {
+async function expectAllowed(scenario: string, account: TestAccountName, region = HOME_REGION) {
   const { accountId } = world.account(account);
-  const remediator = deployedRemediator(iam, { accountId, region: HOME_REGION });
+  const remediator = deployedRemediator(iam, { accountId, region });
   const naming = deployedNaming(iam, world, remediator);
   const requests = recorder.requests().flatMap((request) => iamRequestsOf(request, naming));
-  recorded.set(scenario, { accountId, requests });
+  recorded.set(scenario, { accountId, region, requests });
   expect(requests.length).toBeGreaterThan(0);
   const decisions = await decideAll(requests, remediator.principal, deployedResourcePolicies(iam));
   expect(refusals(decisions)).toEqual([]);
@@ -267,6 +267,38 @@ describe('the remediator role is sufficient', () => {
     await expectAllowed('off', 'disabled');
   });
 
+  it('for a narrowing that would pass the rule quota (revoke instead)', async () => {
+    const ec2 = world.account('enforced').ec2();
+    const opened = await openSsh(ec2, 'tcp-all-ports-world');
+    const privateRanges = Array.from({ length: 58 }, (_, index) => ({
+      CidrIp: `10.1.${index}.0/24`,
+    }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: opened.groupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: privateRanges }],
+      }),
+    );
+
+    await (await deploy({ account: 'enforced' })).invoke(directEvent(opened.groupId));
+
+    const [notice] = await readNotices(world);
+    expect(notice?.record).toMatchObject({ appliedStrategy: 'revoke', authorized: [] });
+    await expectAllowed('quota fallback', 'enforced');
+  });
+
+  it('in another region than the central topic (its own role, ledger and key use via SNS)', async () => {
+    const region = 'us-east-2';
+    const ec2 = world.account('enforced').ec2(region);
+    const opened = await openSsh(ec2, 'tcp-22-world-v4');
+
+    await (await deploy({ account: 'enforced', region })).invoke(directEvent(opened.groupId));
+
+    expect(await describeInboundRules(ec2, opened.groupId)).toEqual([]);
+    expect(await readNotices(world)).toHaveLength(1);
+    await expectAllowed('other region', 'enforced', region);
+  });
+
   it('for an account the mode map does not list yet (S3 answers 404 only to a lister)', async () => {
     const { accountId } = world.account('enforced');
     const s3 = createS3Client({
@@ -300,7 +332,7 @@ const matches = (pattern: string, action: string) =>
   );
 
 describe('the remediator role is minimal', () => {
-  const SCENARIOS = 8;
+  const SCENARIOS = 10;
   const allowActions = (policies: readonly NamedPolicy[]) =>
     policies.flatMap((policy) =>
       policy.document.Statement.filter((s) => s.Effect === 'Allow').flatMap(actionsOf),
@@ -337,8 +369,8 @@ describe('the remediator role is minimal', () => {
     relevant: (request: IamRequest) => boolean,
     change: (policies: readonly NamedPolicy[]) => NamedPolicy[],
   ): Promise<boolean> {
-    for (const { accountId, requests } of recorded.values()) {
-      const placement = { accountId, region: HOME_REGION };
+    for (const { accountId, region, requests } of recorded.values()) {
+      const placement = { accountId, region };
       const role = deployedRemediator(iam, placement).principal.identityPolicies;
       const calls = requests.filter(relevant);
       // The baseline: the role as synthesized allows them all (else a refusal proves nothing).
