@@ -12,7 +12,7 @@ export { type ErrorSummary, handleError, summarizeError } from './handle-error.j
 export * from './io.js';
 export { parseOptions } from './options.js';
 export { renderTable } from './output/table.js';
-export { createProgram, type ProgramOptions, runCli, runProgram } from './program.js';
+export { createProgram, type ProgramOptions, runCli, runProgram, withCliExits } from './program.js';
 export { awsUndoDependencies } from './undo/aws.js';
 export {
   renderPreview,

@@ -59,7 +59,20 @@ export function createProgram(io: CliIo = processIo(), options: ProgramOptions =
     )
     .version(CLI_VERSION)
     .showHelpAfterError(options.jsonErrors ? false : '(run with --help for usage)')
-    .addHelpText('after', ENVIRONMENT)
+    .addHelpText('after', ENVIRONMENT);
+  withCliExits(program, io, options);
+  for (const command of [explainCommand(io), auditCommand(io), fixCommand(io), undoCommand(io)]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
+  return program;
+}
+
+/**
+ * Points `program`'s output at `io` and turns commander's own exits (help, version, usage
+ * errors) into thrown `CommanderError`s with the CLI's exit code, as {@link runProgram} expects.
+ */
+export function withCliExits(program: Command, io: CliIo, options: ProgramOptions = {}): Command {
+  return program
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -69,10 +82,6 @@ export function createProgram(io: CliIo = processIo(), options: ProgramOptions =
       io.exitCode = error.exitCode === 0 ? 0 : 1;
       throw error;
     });
-  for (const command of [explainCommand(io), auditCommand(io), fixCommand(io), undoCommand(io)]) {
-    program.addCommand(command.copyInheritedSettings(program));
-  }
-  return program;
 }
 
 /** Commander's exits that are not errors. */

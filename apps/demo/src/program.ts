@@ -9,6 +9,7 @@ import {
   parseOptions,
   processIo,
   runProgram,
+  withCliExits,
 } from '@sg-guard/cli';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ const DemoOptions = z.object({
 
 /** The demo as a commander program whose exits become thrown errors (see `runProgram`). */
 export function createDemoProgram(io: CliIo, options: ProgramOptions = {}): Command {
-  return new Command('demo')
+  const program = new Command('demo')
     .summary('run the whole loop against a local AWS emulator (moto), in under a minute')
     .description(
       'Starts moto_server on a free loopback port, builds an organization (management account, ' +
@@ -44,15 +45,6 @@ export function createDemoProgram(io: CliIo, options: ProgramOptions = {}): Comm
       'after',
       '\nNeeds moto_server (pip install "moto[server]", or bash scripts/ensure-python-tools.sh).\nExit codes: 0 done, 1 the emulator is missing or a step failed',
     )
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      ...(options.jsonErrors ? { outputError: () => {} } : {}),
-    })
-    .exitOverride((error) => {
-      io.exitCode = error.exitCode === 0 ? 0 : 1;
-      throw error;
-    })
     .action(
       action(io, async (raw: Record<string, unknown>) => {
         const parsed = parseOptions(DemoOptions, raw);
@@ -75,6 +67,7 @@ export function createDemoProgram(io: CliIo, options: ProgramOptions = {}): Comm
         return 0;
       }),
     );
+  return withCliExits(program, io, options);
 }
 
 /**
