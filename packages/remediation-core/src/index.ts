@@ -204,8 +204,8 @@ export {
   sameAccess,
   toIpPermission,
 } from './rules/permission.js';
+// Security Hub findings: one ASFF finding per exposed group, built purely from a decision's record.
 export {
-  type AccountRegion,
   ASFF_LIMITS,
   ASFF_SCHEMA_VERSION,
   type AsffComplianceStatus,
@@ -216,23 +216,30 @@ export {
   type AsffSeverityLabel,
   type AsffWorkflowStatus,
   type AwsPartition,
+  type SecurityHubFinding,
+} from './security-hub/asff.js';
+export {
   buildSecurityHubFinding,
-  defaultProductArn,
-  type OutcomeFindingOptions,
   PRODUCT_FIELD_PREFIX,
-  partitionOfRegion,
   SECURITY_HUB_FINDING_TYPES,
   SECURITY_HUB_GENERATOR_ID,
   SECURITY_HUB_PRODUCT_NAME,
-  type SecurityHubFinding,
   type SecurityHubFindingSource,
   type SecurityHubFindingState,
-  type SecurityHubReporter,
-  securityGroupArn,
-  securityHubFindingForOutcome,
   securityHubFindingId,
   toAsffIpPermission,
-} from './security-hub/index.js';
+} from './security-hub/finding.js';
+export {
+  type OutcomeFindingOptions,
+  securityHubFindingForOutcome,
+} from './security-hub/outcome.js';
+export {
+  type AccountRegion,
+  defaultProductArn,
+  partitionOfRegion,
+  securityGroupArn,
+} from './security-hub/partition.js';
+export type { SecurityHubReporter } from './security-hub/reporter.js';
 export {
   ELLIPSIS,
   sanitizeOptional,
