@@ -20,6 +20,7 @@ import {
   type RecordedRule,
   type RevokeRulesResult,
   type RuleToAuthorize,
+  rulesFromIpPermissions,
   rulesFromSecurityGroupRules,
   type SecurityGroupGateway,
   sameAccess,
@@ -193,33 +194,46 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
   async revokeRules(groupId: string, rules: readonly InboundRule[]): Promise<RevokeRulesResult> {
     if (rules.length === 0) return { revoked: [], missing: [], retried: false };
     const batch = await this.revokeContent(groupId, rules);
-    if (batch === 'revoked') return { revoked: rules, missing: [], retried: false };
+    if (batch.kind === 'answered') return { ...batch.result, retried: false };
     if (rules.length === 1) {
-      return { revoked: [], missing: rules, retried: batch === 'missing-after-retry' };
+      return { revoked: [], missing: rules, retried: batch.kind === 'missing-after-retry' };
     }
+    // A non-default VPC refuses the whole call when one rule is missing: one by one, then.
     const revoked: InboundRule[] = [];
     const missing: InboundRule[] = [];
-    let retried = batch === 'missing-after-retry';
+    let retried = batch.kind === 'missing-after-retry';
     for (const rule of rules) {
-      const result = await this.revokeContent(groupId, [rule]);
-      if (result === 'revoked') revoked.push(rule);
-      else missing.push(rule);
-      retried ||= result === 'missing-after-retry';
+      const single = await this.revokeContent(groupId, [rule]);
+      if (single.kind === 'answered') {
+        revoked.push(...single.result.revoked);
+        missing.push(...single.result.missing);
+      } else {
+        missing.push(rule);
+        retried ||= single.kind === 'missing-after-retry';
+      }
     }
     return { revoked, missing, retried };
   }
 
   /**
-   * `missing` when EC2 says a rule's content is not in the group, `missing-after-retry` when it
-   * said so to a retry of the SDK (the first attempt may have applied); other failures are
-   * thrown, typed.
+   * One revoke by content. `answered`: EC2 accepted the call; rules it lists in
+   * `UnknownIpPermissions` (what a default VPC answers for content that is not there, instead of
+   * an error) are `missing`, the rest revoked. `missing` / `missing-after-retry`: EC2 refused the
+   * call with NotFound (a non-default VPC), to the first attempt or to a retry of the SDK (the
+   * first attempt may have applied). Other failures are thrown, typed.
    */
   private async revokeContent(
     groupId: string,
     rules: readonly InboundRule[],
-  ): Promise<'revoked' | 'missing' | 'missing-after-retry'> {
+  ): Promise<
+    | {
+        readonly kind: 'answered';
+        readonly result: { revoked: InboundRule[]; missing: InboundRule[] };
+      }
+    | { readonly kind: 'missing' | 'missing-after-retry' }
+  > {
     try {
-      await this.ec2.send(
+      const response = await this.ec2.send(
         new RevokeSecurityGroupIngressCommand({
           GroupId: groupId,
           // Descriptions are not part of a rule's identity; only access is matched.
@@ -228,13 +242,21 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
           ),
         }),
       );
-      return 'revoked';
+      const unknown = rulesFromIpPermissions(response.UnknownIpPermissions ?? []);
+      const isUnknown = (rule: InboundRule) => unknown.some((other) => sameAccess(other, rule));
+      return {
+        kind: 'answered',
+        result: {
+          revoked: rules.filter((rule) => !isUnknown(rule)),
+          missing: rules.filter(isUnknown),
+        },
+      };
     } catch (error) {
       if (!hasAwsCode(error, ...RULE_MISSING)) {
         throw classifyAwsError(error, 'ec2:RevokeSecurityGroupIngress', groupId);
       }
       const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
-      return attempts > 1 ? 'missing-after-retry' : 'missing';
+      return { kind: attempts > 1 ? 'missing-after-retry' : 'missing' };
     }
   }
 

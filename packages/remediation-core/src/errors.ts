@@ -9,7 +9,8 @@ export type SgGuardErrorCode =
   | 'INVALID_RECORD'
   | 'INVALID_SETTINGS'
   | 'LEASE_HELD'
-  | 'NOTICE_NOT_PUBLISHED';
+  | 'NOTICE_NOT_PUBLISHED'
+  | 'LEDGER_NOT_CLOSED';
 
 /**
  * Base of every error the core throws. `code` is stable; `message` is for people.
@@ -129,5 +130,25 @@ export class NoticeNotPublishedError extends SgGuardError {
     );
     this.name = 'NoticeNotPublishedError';
     if (options?.record) this.record = options.record;
+  }
+}
+
+/**
+ * The notice went out but its ledger entry could not be closed, even after retries. The entry
+ * stays open; when a later run resumes it, the same record (same record id) may be mailed a
+ * second time, so subscribers can tell the duplicate. Thrown so the failure is seen.
+ */
+export class LedgerNotClosedError extends SgGuardError {
+  constructor(
+    readonly groupId: string,
+    readonly recordId: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'LEDGER_NOT_CLOSED',
+      `the notice of record ${recordId} (${groupId}) was published but its ledger entry could not be closed; a later run may mail the same record again`,
+      options,
+    );
+    this.name = 'LedgerNotClosedError';
   }
 }

@@ -4,7 +4,7 @@
  * before any change, what really changed after it, and is closed only once the notice is out.
  */
 
-import { LeaseHeldError, NoticeNotPublishedError } from './errors.js';
+import { LeaseHeldError, LedgerNotClosedError, NoticeNotPublishedError } from './errors.js';
 import { prefixListsToResolve } from './exposure/assess.js';
 import type { LedgerEntry, LedgerHead, RemediationLedger } from './ledger/ledger.js';
 import type {
@@ -113,6 +113,8 @@ const BEGIN_TRIES = 8;
 /** A close this close to our read may be missing from it (clocks of two containers). */
 const CLOCK_MARGIN_MS = 2_000;
 const DEFAULT_LEASE_MS = 120_000;
+/** Tries to close an entry whose notice is out (250 ms, then 1 s between them). */
+const CLOSE_TRIES = 3;
 /** A group fixed within this time before and open again is flagged as a repeat. */
 const REPEAT_WINDOW_MS = 86_400_000;
 
@@ -645,11 +647,24 @@ class Run {
         record: notice.record,
       });
     }
-    await this.deps.ledger.close(
-      { ...entry, status: 'published', updatedAt: this.context.now().toISOString() },
-      version,
-      this.context.now().getTime(),
-    );
+    // The mail is out: a close lost now would let a later run resume the entry and mail it
+    // again, so the close gets retries of its own on top of the SDK's.
+    const closed = { ...entry, status: 'published' as const };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.ledger.close(
+          { ...closed, updatedAt: this.context.now().toISOString() },
+          version,
+          this.context.now().getTime(),
+        );
+        return;
+      } catch (error) {
+        if (isLedgerConflict(error) || attempt >= CLOSE_TRIES) {
+          throw new LedgerNotClosedError(entry.groupId, entry.recordId, { cause: error });
+        }
+        await this.sleep(250 * 4 ** (attempt - 1));
+      }
+    }
   }
 
   async notifyOnce(

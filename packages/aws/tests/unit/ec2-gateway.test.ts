@@ -457,6 +457,63 @@ describe('Ec2SecurityGroupGateway.revoke', () => {
   });
 });
 
+describe('Ec2SecurityGroupGateway.revokeRules (compare-and-swap by content)', () => {
+  const ssh = { ...world(22, 22), ruleId: 'sgr-ssh' };
+  const all = { ...world(0, 65535), ruleId: 'sgr-all', description: 'ignored when matching' };
+
+  it('revokes by content without descriptions, in one call', async () => {
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+
+    const result = await new Ec2SecurityGroupGateway({ ec2 }).revokeRules('sg-1', [ssh, all]);
+
+    expect(result).toEqual({ revoked: [ssh, all], missing: [], retried: false });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
+      GroupId: 'sg-1',
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    });
+  });
+
+  it('takes the rules a default VPC lists as unknown for missing, not revoked', async () => {
+    // A default VPC accepts the call and lists content that is not there.
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).resolves({
+      Return: true,
+      UnknownIpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    });
+
+    const result = await new Ec2SecurityGroupGateway({ ec2 }).revokeRules('sg-1', [ssh, all]);
+
+    expect(result).toEqual({ revoked: [ssh], missing: [all], retried: false });
+    expect(ec2Mock.commandCalls(RevokeSecurityGroupIngressCommand)).toHaveLength(1);
+  });
+
+  it('splits a batch one by one when a non-default VPC refuses it for one missing rule', async () => {
+    ec2Mock
+      .on(RevokeSecurityGroupIngressCommand)
+      .rejectsOnce(awsError('InvalidPermission.NotFound'))
+      .resolvesOnce({ Return: true })
+      .rejectsOnce(awsError('InvalidPermission.NotFound'));
+
+    const result = await new Ec2SecurityGroupGateway({ ec2 }).revokeRules('sg-1', [ssh, all]);
+
+    expect(result).toEqual({ revoked: [ssh], missing: [all], retried: false });
+  });
+
+  it('says when NotFound answered a retry of the SDK, whose first attempt may have applied', async () => {
+    const notFound = awsError('InvalidPermission.NotFound');
+    notFound.$metadata.attempts = 2;
+    ec2Mock.on(RevokeSecurityGroupIngressCommand).rejects(notFound);
+
+    const result = await new Ec2SecurityGroupGateway({ ec2 }).revokeRules('sg-1', [ssh]);
+
+    expect(result).toEqual({ revoked: [], missing: [ssh], retried: true });
+  });
+});
+
 describe('retries through the SDK standard retry mode', () => {
   const throttled = {
     statusCode: 503,

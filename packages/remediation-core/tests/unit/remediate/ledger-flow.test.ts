@@ -178,6 +178,37 @@ describe('the ledger around a change', () => {
   });
 });
 
+describe('closing after the mail', () => {
+  it('retries a close that fails after the publish, so the mail is not sent again later', async () => {
+    // Prepare: the ledger answers the first close with a 5xx.
+    const { ledger, sleeps, run, remediatedMails } = world();
+    const close = ledger.close.bind(ledger);
+    let failures = 1;
+    ledger.close = async (...args) => {
+      if (failures-- > 0) throw new ThrottleError('dynamodb 500');
+      return close(...args);
+    };
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(outcome.outcome).toBe('remediated');
+    expect(sleeps).toEqual([250]);
+    expect(ledger.head(GROUP_ID)?.state).toBe('idle');
+    expect(remediatedMails()).toHaveLength(1);
+  });
+
+  it('says loudly when the entry cannot be closed at all after the mail', async () => {
+    const { ledger, run } = world();
+    ledger.close = async () => {
+      throw new ThrottleError('dynamodb down');
+    };
+
+    await expect(run()).rejects.toMatchObject({ code: 'LEDGER_NOT_CLOSED', recordId: 'record-1' });
+  });
+});
+
 describe('leases', () => {
   it('waits for a run that holds the group, then gives the event back to be retried', async () => {
     // Prepare: another run's lease, far from expiry.
