@@ -6,11 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type AuditReport, type CliIo, runCli } from '@sg-guard/cli';
-import { concurrencyOption } from '../../../apps/cli/src/options.js';
+import { SCOPE_OPTIONS } from '../../../apps/cli/src/commands/shared.js';
 import type { AuditEstate } from './estate.js';
 
-/** The CLI's default `--concurrency`, from its own option schema. */
-export const DEFAULT_CONCURRENCY: number = concurrencyOption.parse(undefined);
+/** The CLI's default `--concurrency`, from its own option table. */
+export const DEFAULT_CONCURRENCY: number = SCOPE_OPTIONS.concurrency.schema.parse(
+  SCOPE_OPTIONS.concurrency.default,
+);
 
 function quietIo(): CliIo & { readonly output: () => string } {
   let text = '';
