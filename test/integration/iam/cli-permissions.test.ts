@@ -5,7 +5,7 @@
  * for the caller and for the role assumed in each member). Sufficient: every call is allowed.
  * Minimal: every listed action was called, and removing it refuses a call.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo } from '@sg-guard/cli';
@@ -223,13 +223,33 @@ describe('the IAM permissions docs/cli.md lists', () => {
     await expectEachListedActionNeeded(['fix'], of('fix'));
   });
 
-  it('are enough for undo of what fix did, and each is needed', async () => {
+  it('are enough for undo of what fix did (from the file, and from the ledger), and each is needed', async () => {
     expect(runs.has('fix')).toBe(true);
+    const remediated = (await readFile(records, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, string>)
+      .find((record) => record.action === 'remediated');
+    const { groupId, accountId, region } = remediated ?? {};
+    const fromLedger = await run(
+      'undo --from-ledger',
+      'undo',
+      '--from-ledger',
+      '--group',
+      groupId ?? '',
+      '--account',
+      accountId ?? '',
+      '--region',
+      region ?? '',
+      '--dry-run',
+      '--json',
+    );
     const { code } = await run('undo', 'undo', '--records', records, '--yes', '--json');
 
-    expect(code).toBe(0);
+    expect([fromLedger.code, code]).toEqual([0, 0]);
+    expect(await refused('undo --from-ledger', of('undo'))).toEqual([]);
     expect(await refused('undo', of('undo'))).toEqual([]);
-    await expectEachListedActionNeeded(['undo'], of('undo'));
+    await expectEachListedActionNeeded(['undo', 'undo --from-ledger'], of('undo'));
   });
 
   it('are none for explain, which calls nothing', async () => {
