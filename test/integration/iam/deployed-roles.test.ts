@@ -5,7 +5,8 @@
  * iam-simulate against the role of the synthesized member template and, across accounts, the
  * topic, key and bucket policies of the central and mode publisher stacks.
  * Sufficient: every call is allowed. Minimal: the actions called are the actions granted, and
- * each statement, removed, refuses some call.
+ * each used action, each statement and each resource, removed, refuses some call. The mode
+ * publisher's role (mode publisher stack) is proven the same way. One synthesis per file (~25 s).
  */
 import {
   AuthorizeSecurityGroupIngressCommand,
