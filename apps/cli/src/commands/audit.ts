@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
 import { auditWithAws } from '../audit/aws-audit.js';
 import {
@@ -16,22 +16,44 @@ import { progressLine } from '../progress.js';
 import {
   action,
   addAwsOptions,
+  addOptions,
   addPlanOptions,
   addScopeOptions,
   awsShape,
   configuredPlanShape,
   deployedAuditOptions,
+  FAIL_ON_FINDINGS_OPTION,
+  type OptionTable,
   scopeShape,
+  shapeOf,
 } from './shared.js';
+
+const REPORT_OPTIONS = {
+  format: {
+    flags: '--format <format>',
+    description: 'report format',
+    schema: z.enum(AUDIT_FORMATS),
+    choices: AUDIT_FORMATS,
+    default: 'table',
+  },
+  output: {
+    flags: '--output <file>',
+    description: 'write the report to this file instead of stdout',
+    schema: z.string().min(1).optional(),
+  },
+  ...FAIL_ON_FINDINGS_OPTION,
+  json: {
+    flags: '--json',
+    description: 'same as --format json',
+    schema: z.boolean().default(false),
+  },
+} as const satisfies OptionTable;
 
 const AuditOptions = z.object({
   ...awsShape,
   ...configuredPlanShape,
   ...scopeShape,
-  format: z.enum(AUDIT_FORMATS).default('table'),
-  output: z.string().min(1).optional(),
-  failOnFindings: z.boolean().default(false),
-  json: z.boolean().default(false),
+  ...shapeOf(REPORT_OPTIONS),
 });
 
 const EXIT_CODES = `
@@ -64,13 +86,7 @@ export function auditCommand(io: CliIo): Command {
   addScopeOptions(command);
   addPlanOptions(command, true);
   addAwsOptions(command);
-  return command
-    .addOption(
-      new Option('--format <format>', 'report format').choices(AUDIT_FORMATS).default('table'),
-    )
-    .option('--output <file>', 'write the report to this file instead of stdout')
-    .option('--fail-on-findings', 'exit 2 when any group is exposed')
-    .option('--json', 'same as --format json')
+  return addOptions(command, REPORT_OPTIONS)
     .addHelpText('after', EXIT_CODES)
     .action(
       action(io, async (raw: Record<string, unknown>) => {

@@ -4,13 +4,32 @@ import { explainGroups, renderExplanations } from '../explain/explain.js';
 import { readDescribeFile } from '../explain/read.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
-import { action, addPlanOptions, planShape } from './shared.js';
+import {
+  action,
+  addOptions,
+  addPlanOptions,
+  FAIL_ON_FINDINGS_OPTION,
+  JSON_OPTION,
+  type OptionTable,
+  planShape,
+  shapeOf,
+} from './shared.js';
+
+const INPUT_OPTIONS = {
+  fromFile: {
+    flags: '--from-file <file>',
+    description: 'the JSON file, or - for stdin',
+    schema: z.string().min(1, 'name a file (or - for stdin)'),
+    required: true,
+  },
+} as const satisfies OptionTable;
+
+const OUTPUT_OPTIONS = { ...FAIL_ON_FINDINGS_OPTION, ...JSON_OPTION } as const;
 
 const ExplainOptions = z.object({
   ...planShape,
-  fromFile: z.string().min(1, 'name a file (or - for stdin)'),
-  failOnFindings: z.boolean().default(false),
-  json: z.boolean().default(false),
+  ...shapeOf(INPUT_OPTIONS),
+  ...shapeOf(OUTPUT_OPTIONS),
 });
 
 /** `sg-guard explain --from-file <file>`: verdict, exposures and plan per group, offline. */
@@ -21,12 +40,10 @@ export function explainCommand(io: CliIo): Command {
       'Reads the JSON that `aws ec2 describe-security-groups` or `aws ec2 ' +
         'describe-security-group-rules` prints and, for each group, shows the verdict, each ' +
         'exposure and the plan that would close it. Offline: makes no AWS call.',
-    )
-    .requiredOption('--from-file <file>', 'the JSON file, or - for stdin');
+    );
+  addOptions(command, INPUT_OPTIONS);
   addPlanOptions(command);
-  return command
-    .option('--fail-on-findings', 'exit 2 when any group is exposed')
-    .option('--json', 'print JSON')
+  return addOptions(command, OUTPUT_OPTIONS)
     .addHelpText(
       'after',
       `

@@ -17,26 +17,47 @@ import { progressLine } from '../progress.js';
 import {
   action,
   addAwsOptions,
+  addOptions,
   addPlanOptions,
   addScopeOptions,
   awsShape,
   configuredPlanShape,
   deployedAuditOptions,
+  JSON_OPTION,
+  type OptionTable,
   scopeShape,
+  shapeOf,
 } from './shared.js';
+
+const APPLY_OPTIONS = {
+  yes: { flags: '--yes', description: 'apply without asking', schema: z.boolean().default(false) },
+  dryRun: {
+    flags: '--dry-run',
+    description: 'print the plans only; change nothing',
+    schema: z.boolean().default(false),
+  },
+  records: {
+    flags: '--records <file>',
+    description:
+      'append every remediation record to this JSON Lines file (default: ./sg-guard-records-<time>.jsonl)',
+    schema: z.string().min(1).optional(),
+  },
+  topicArn: {
+    flags: '--topic-arn <arn>',
+    description: 'also publish each notice to this SNS topic (e.g. the central one)',
+    schema: z
+      .string()
+      .regex(/^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'not an SNS topic ARN')
+      .optional(),
+  },
+  ...JSON_OPTION,
+} as const satisfies OptionTable;
 
 const FixOptions = z.object({
   ...awsShape,
   ...configuredPlanShape,
   ...scopeShape,
-  yes: z.boolean().default(false),
-  dryRun: z.boolean().default(false),
-  records: z.string().min(1).optional(),
-  topicArn: z
-    .string()
-    .regex(/^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'not an SNS topic ARN')
-    .optional(),
-  json: z.boolean().default(false),
+  ...shapeOf(APPLY_OPTIONS),
 });
 
 const defaultRecordsFile = (now: Date) =>
@@ -55,18 +76,7 @@ export function fixCommand(io: CliIo): Command {
   addScopeOptions(command);
   addPlanOptions(command, true);
   addAwsOptions(command);
-  return command
-    .option('--yes', 'apply without asking')
-    .option('--dry-run', 'print the plans only; change nothing')
-    .option(
-      '--records <file>',
-      'append every remediation record to this JSON Lines file (default: ./sg-guard-records-<time>.jsonl)',
-    )
-    .option(
-      '--topic-arn <arn>',
-      'also publish each notice to this SNS topic (e.g. the central one)',
-    )
-    .option('--json', 'print JSON')
+  return addOptions(command, APPLY_OPTIONS)
     .addHelpText(
       'after',
       `

@@ -47,6 +47,8 @@ export interface OptionSpec {
   /** The value when the flag is absent, as typed on the command line (shown in `--help`). */
   readonly default?: string;
   readonly choices?: readonly string[];
+  /** The option must be given (commander says so before the action runs). */
+  readonly required?: boolean;
 }
 
 /** A table of options by the key commander gives their value (`--role-name` → `roleName`). */
@@ -61,6 +63,7 @@ export function addOptions(command: Command, table: OptionTable): Command {
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices([...spec.choices]);
     if (spec.default !== undefined) option.default(spec.default);
+    if (spec.required) option.makeOptionMandatory();
     command.addOption(option);
   }
   return command;
@@ -77,6 +80,20 @@ export function shapeOf<T extends OptionTable>(
     ]),
   ) as { [K in keyof T]: T[K]['schema'] | z.ZodPrefault<T[K]['schema']> };
 }
+
+/** `--json`, which every command takes. */
+export const JSON_OPTION = {
+  json: { flags: '--json', description: 'print JSON', schema: z.boolean().default(false) },
+} as const satisfies OptionTable;
+
+/** `--fail-on-findings` of explain and audit. */
+export const FAIL_ON_FINDINGS_OPTION = {
+  failOnFindings: {
+    flags: '--fail-on-findings',
+    description: 'exit 2 when any group is exposed',
+    schema: z.boolean().default(false),
+  },
+} as const satisfies OptionTable;
 
 /** `--region`, `--endpoint-url`, `--role-name`. */
 export const AWS_OPTIONS = {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import {
-  ACCOUNT_ID_PATTERN,
   parseRecordLines,
   type RemediationLedger,
   type RemediationRecord,
@@ -12,28 +11,72 @@ import { AwsSession } from '../aws/session.js';
 import { InputError, UsageError } from '../errors.js';
 import { readAll } from '../explain/read.js';
 import type { CliIo } from '../io.js';
-import { parseOptions } from '../options.js';
+import { accountIdOption, parseOptions } from '../options.js';
 import { awsUndoDependencies } from '../undo/aws.js';
 import { confirmUndo } from '../undo/confirm.js';
 import { recordFromLedger } from '../undo/from-ledger.js';
 import { renderUndoResults, terminalSafe, undoExitCode, undoRecords } from '../undo/undo.js';
-import { action, addAwsOptions, awsShape } from './shared.js';
+import {
+  action,
+  addAwsOptions,
+  addOptions,
+  awsShape,
+  JSON_OPTION,
+  type OptionTable,
+  shapeOf,
+} from './shared.js';
+
+const SOURCE_OPTIONS = {
+  records: {
+    flags: '--records <file>',
+    description: 'the records file, or - for stdin',
+    schema: z.string().min(1, 'name a JSON Lines file, or - for stdin').optional(),
+  },
+  fromLedger: {
+    flags: '--from-ledger',
+    description: 'undo a record read from the ledger (with --group, --account, --region)',
+    schema: z.boolean().default(false),
+  },
+  group: {
+    flags: '--group <id>',
+    description: 'with --from-ledger: the security group',
+    schema: z.string().regex(SECURITY_GROUP_ID_PATTERN, 'not a security group id').optional(),
+  },
+  record: {
+    flags: '--record <id>',
+    description: 'with --from-ledger: this record (default: the newest published)',
+    schema: z
+      .string()
+      .regex(/^\S{1,200}$/, 'not a record id')
+      .optional(),
+  },
+  account: {
+    flags: '--account <id>',
+    description: "with --from-ledger: the ledger's account",
+    schema: accountIdOption.optional(),
+  },
+} as const satisfies OptionTable;
+
+const APPLY_OPTIONS = {
+  yes: { flags: '--yes', description: 'apply without asking', schema: z.boolean().default(false) },
+  force: {
+    flags: '--force',
+    description: 'act on records the ledger does not confirm (printed loudly)',
+    schema: z.boolean().default(false),
+  },
+  dryRun: {
+    flags: '--dry-run',
+    description: 'show what would be done; change nothing',
+    schema: z.boolean().default(false),
+  },
+  ...JSON_OPTION,
+} as const satisfies OptionTable;
 
 const UndoOptions = z
   .object({
     ...awsShape,
-    records: z.string().min(1, 'name a JSON Lines file, or - for stdin').optional(),
-    fromLedger: z.boolean().default(false),
-    group: z.string().regex(SECURITY_GROUP_ID_PATTERN, 'not a security group id').optional(),
-    record: z
-      .string()
-      .regex(/^\S{1,200}$/, 'not a record id')
-      .optional(),
-    account: z.string().regex(ACCOUNT_ID_PATTERN, 'an account id is 12 digits').optional(),
-    yes: z.boolean().default(false),
-    force: z.boolean().default(false),
-    dryRun: z.boolean().default(false),
-    json: z.boolean().default(false),
+    ...shapeOf(SOURCE_OPTIONS),
+    ...shapeOf(APPLY_OPTIONS),
   })
   .superRefine((options, context) => {
     const issue = (message: string) => context.addIssue({ code: 'custom', message });
@@ -67,21 +110,10 @@ export function undoCommand(io: CliIo): Command {
         'matches; --force acts anyway and says so. What each group will re-open to the world is ' +
         "shown and confirmed before anything changes. Works in the record's account (assuming " +
         "--role-name when it is not the caller's) and region.",
-    )
-    .option('--records <file>', 'the records file, or - for stdin')
-    .option(
-      '--from-ledger',
-      'undo a record read from the ledger (with --group, --account, --region)',
-    )
-    .option('--group <id>', 'with --from-ledger: the security group')
-    .option('--record <id>', 'with --from-ledger: this record (default: the newest published)')
-    .option('--account <id>', "with --from-ledger: the ledger's account");
+    );
+  addOptions(command, SOURCE_OPTIONS);
   addAwsOptions(command);
-  return command
-    .option('--yes', 'apply without asking')
-    .option('--force', 'act on records the ledger does not confirm (printed loudly)')
-    .option('--dry-run', 'show what would be done; change nothing')
-    .option('--json', 'print JSON')
+  return addOptions(command, APPLY_OPTIONS)
     .addHelpText(
       'after',
       '\nExit codes: 0 every record reversed (or nothing to do), 1 an error, or a record refused, not confirmed or not reversed',
