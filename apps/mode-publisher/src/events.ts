@@ -2,7 +2,7 @@
  * What woke the publisher: the schedule (a full pass) or an Organizations call recorded by
  * CloudTrail and delivered by EventBridge in us-east-1 (incremental work).
  */
-import { MODE_TAG_KEY } from '@sg-guard/remediation-core';
+import { ACCOUNT_ID_PATTERN, MODE_TAG_KEY } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused.
 import * as z from 'zod';
 import { MODE_EVENT_DETAIL_TYPES, MODE_EVENT_NAMES } from './contract.js';
@@ -27,7 +27,7 @@ export type ModeTrigger =
   /** Recognised, and nothing to do (a failed call, another tag key, a policy's tags…). */
   | { readonly kind: 'skip'; readonly eventName: string; readonly reason: string };
 
-const ACCOUNT_ID = /^\d{12}$/;
+const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
 const accountId = z.string().regex(ACCOUNT_ID, 'expected a 12-digit account id');
 
 const scheduleSchema = z.looseObject({

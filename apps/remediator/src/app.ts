@@ -23,6 +23,7 @@ import {
   scanRegion,
 } from '@sg-guard/aws';
 import {
+  ACCOUNT_ID_PATTERN,
   type AccountPolicyReader,
   type Finding,
   MalformedEventError,
@@ -99,7 +100,7 @@ export type RemediatorHandler = (
 /** `123456789012` from `arn:aws:lambda:eu-west-1:123456789012:function:name`. */
 function accountFromFunctionArn(arn: string | undefined): string | undefined {
   const account = arn?.split(':')[4];
-  return account && /^\d{12}$/.test(account) ? account : undefined;
+  return account && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
 }
 
 function buildClients(settings: RemediatorSettings, overrides: RemediatorOverrides) {

@@ -3,12 +3,17 @@
  * publisher (management account) and read by each member's remediator. The shape lives here,
  * once, for both sides.
  */
-import { type AccountPolicy, type Mode, parseMode } from '@sg-guard/remediation-core';
+import {
+  ACCOUNT_ID_PATTERN,
+  type AccountPolicy,
+  type Mode,
+  parseMode,
+} from '@sg-guard/remediation-core';
 
 /** Key prefix of every mode-map object (the bucket policy grants `modes/<own account>.json`). */
 export const MODE_MAP_KEY_PREFIX = 'modes/';
 
-const ACCOUNT_ID = /^\d{12}$/;
+const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
 const KEY = /^modes\/(\d{12})\.json$/;
 
 /** Where `source.kind` is a level of the organization, the id's shape for that level. */

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from '../events/identifiers.js';
 import { TRIGGERS } from '../model.js';
+import { STRATEGIES } from '../plan/plan.js';
+import { MODES } from '../policy/mode.js';
 
 const portSchema = z.number().int().min(-1).max(65535);
 
@@ -33,8 +35,8 @@ export const recordedRuleSchema = z.object({
   created: z.boolean().optional(),
 });
 
-const modeSchema = z.enum(['enforce', 'notify', 'off']);
-const strategySchema = z.enum(['narrow', 'revoke']);
+const modeSchema = z.enum(MODES);
+const strategySchema = z.enum(STRATEGIES);
 
 /**
  * Zod schema of a {@link RemediationRecord}, schema version 1. Beyond the types it checks that an
