@@ -8,6 +8,7 @@ import {
   type IpPermission,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import type { RemediationStrategy } from '@sg-guard/remediation-core';
 import { required } from './errors.js';
 import { comparableRule, formatRules } from './rule-format.js';
 import {
@@ -133,7 +134,7 @@ export interface OpenedGroup extends CreatedGroup {
   /** The rules a remediator must report as exposures, resolved and sorted. */
   readonly exposing: readonly string[];
   /** The rules that must survive remediation with `strategy`, resolved and sorted. */
-  expectedAfter(strategy: 'narrow' | 'revoke'): string[];
+  expectedAfter(strategy: RemediationStrategy): string[];
 }
 
 /**
