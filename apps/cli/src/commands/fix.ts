@@ -27,10 +27,11 @@ import {
   type OptionTable,
   scopeShape,
   shapeOf,
+  YES_OPTION,
 } from './shared.js';
 
 const APPLY_OPTIONS = {
-  yes: { flags: '--yes', description: 'apply without asking', schema: z.boolean().default(false) },
+  ...YES_OPTION,
   dryRun: {
     flags: '--dry-run',
     description: 'print the plans only; change nothing',

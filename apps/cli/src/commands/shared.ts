@@ -86,6 +86,11 @@ export const JSON_OPTION = {
   json: { flags: '--json', description: 'print JSON', schema: z.boolean().default(false) },
 } as const satisfies OptionTable;
 
+/** `--yes` of the commands that change groups (fix, undo). */
+export const YES_OPTION = {
+  yes: { flags: '--yes', description: 'apply without asking', schema: z.boolean().default(false) },
+} as const satisfies OptionTable;
+
 /** `--fail-on-findings` of explain and audit. */
 export const FAIL_ON_FINDINGS_OPTION = {
   failOnFindings: {

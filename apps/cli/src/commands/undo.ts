@@ -24,6 +24,7 @@ import {
   JSON_OPTION,
   type OptionTable,
   shapeOf,
+  YES_OPTION,
 } from './shared.js';
 
 const SOURCE_OPTIONS = {
@@ -58,7 +59,7 @@ const SOURCE_OPTIONS = {
 } as const satisfies OptionTable;
 
 const APPLY_OPTIONS = {
-  yes: { flags: '--yes', description: 'apply without asking', schema: z.boolean().default(false) },
+  ...YES_OPTION,
   force: {
     flags: '--force',
     description: 'act on records the ledger does not confirm (printed loudly)',
