@@ -4,15 +4,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
 /**
- * The item calls the remediator makes on its ledger. A `TransactWriteItems` call is authorized
- * per item as the underlying `PutItem`, `UpdateItem`, `DeleteItem` and `ConditionCheckItem`
+ * The item calls the remediator makes on its ledger (the IAM suite proves each is needed). A
+ * `TransactWriteItems` call is authorized per item as the underlying `PutItem` and `UpdateItem`
  * (there is no separate IAM action: "Using IAM with DynamoDB transactions" in the DynamoDB
  * developer guide). Pending entries are found with a `Query` on the heads' partition, so no
  * `Scan`.
  */
 export const LEDGER_ACTIONS = [
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:Query',

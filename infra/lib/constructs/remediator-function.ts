@@ -145,7 +145,6 @@ export class RemediatorFunction extends Construct {
         actions: [
           'ec2:DescribeSecurityGroupRules',
           'ec2:DescribeSecurityGroups',
-          'ec2:DescribeManagedPrefixLists',
           'ec2:GetManagedPrefixListEntries',
         ],
         // EC2 describe calls do not support resource-level permissions.

@@ -55,8 +55,6 @@ describe('LedgerTable', () => {
 
   it('names only item calls and Query: transactions are authorized per item, no Scan', () => {
     expect([...LEDGER_ACTIONS]).toEqual([
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

@@ -78,8 +78,6 @@ describe('RemediatorFunction', () => {
       Sid: 'KeepTheLedger',
       Effect: 'Allow',
       Action: [
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -169,7 +167,6 @@ describe('RemediatorFunction', () => {
       Sid: 'ReadSecurityGroups',
       Effect: 'Allow',
       Action: [
-        'ec2:DescribeManagedPrefixLists',
         'ec2:DescribeSecurityGroupRules',
         'ec2:DescribeSecurityGroups',
         'ec2:GetManagedPrefixListEntries',

@@ -206,7 +206,6 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
             Sid: 'ReadSecurityGroups',
             Effect: 'Allow',
             Action: [
-              'ec2:DescribeManagedPrefixLists',
               'ec2:DescribeSecurityGroupRules',
               'ec2:DescribeSecurityGroups',
               'ec2:GetManagedPrefixListEntries',
@@ -238,8 +237,6 @@ describe('MemberStack (read from the synthesized StackSet template)', () => {
             Sid: 'KeepTheLedger',
             Effect: 'Allow',
             Action: [
-              'dynamodb:ConditionCheckItem',
-              'dynamodb:DeleteItem',
               'dynamodb:GetItem',
               'dynamodb:PutItem',
               'dynamodb:Query',

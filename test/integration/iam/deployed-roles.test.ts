@@ -76,9 +76,6 @@ const USED_BY_THE_LAMBDA_SERVICE = new Set([
  * of these from the template until it is removed here too.
  */
 const REPORTED_EXCESS = [
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'ec2:DescribeManagedPrefixLists',
   // CDK's grantSendMessages adds these to SendMessage; Lambda's DLQ needs only SendMessage.
   'sqs:GetQueueAttributes',
   'sqs:GetQueueUrl',
