@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  ACCOUNT_ID_PATTERN,
+  DEFAULT_GUARDED_PORTS,
+  DEFAULT_MODE,
+  DEFAULT_STRATEGY,
+  GUARDED_PORT_RANGE,
+  MODES,
+  STRATEGIES,
+} from '@sg-guard/remediation-core';
 import { z } from 'zod';
 import { type ConfigIssue, ConfigNotFoundError, InvalidConfigError } from './errors.js';
 import { ORGANIZATIONS_EVENTS_REGION } from './naming.js';
@@ -21,7 +30,7 @@ const LONGEST_REGION = 16;
 /** S3 bucket names are at most 63 characters; asset buckets are `<prefix>-<region>`. */
 const MAX_ASSET_PREFIX = 63 - 1 - LONGEST_REGION;
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
 const region = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region code such as eu-west-1');
@@ -136,9 +145,11 @@ const configSchema = z
     /** How the remediator behaves; mirrors the remediator's SG_GUARD_* settings. */
     remediation: z
       .strictObject({
-        ports: unique(z.int().min(1).max(65535), 'port').min(1).default([22]),
-        strategy: z.enum(['narrow', 'revoke']).default('narrow'),
-        defaultMode: z.enum(['enforce', 'notify', 'off']).default('enforce'),
+        ports: unique(z.int().min(GUARDED_PORT_RANGE.min).max(GUARDED_PORT_RANGE.max), 'port')
+          .min(1)
+          .default([...DEFAULT_GUARDED_PORTS]),
+        strategy: z.enum(STRATEGIES).default(DEFAULT_STRATEGY),
+        defaultMode: z.enum(MODES).default(DEFAULT_MODE),
         allowGroupExemptions: z.boolean().default(false),
         /** CloudTrail API-call rules (seconds) in addition to the Config rule (minutes). */
         fastPath: z.boolean().default(true),
