@@ -26,6 +26,7 @@ export {
   InvalidRuleError,
   InvalidSettingsError,
   LeaseHeldError,
+  LedgerNotClosedError,
   MalformedEventError,
   NoticeNotPublishedError,
   SgGuardError,
