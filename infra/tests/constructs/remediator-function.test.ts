@@ -77,12 +77,7 @@ describe('RemediatorFunction', () => {
     expect(bySid(template, 'KeepTheLedger')).toEqual({
       Sid: 'KeepTheLedger',
       Effect: 'Allow',
-      Action: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       Resource: expect.objectContaining({
         'Fn::GetAtt': [expect.stringMatching(/^LedgerTable/), 'Arn'],
       }),
