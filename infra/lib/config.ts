@@ -8,6 +8,8 @@ import {
   DEFAULT_STRATEGY,
   GUARDED_PORT_RANGE,
   MODES,
+  NOTICE_ACTIONS,
+  REGION_PATTERN,
   STRATEGIES,
 } from '@sg-guard/remediation-core';
 import { z } from 'zod';
@@ -23,7 +25,7 @@ export const DEFAULT_CONFIG_PATH = join(
 );
 
 /** Notice actions a mailbox can subscribe to (the `action` message attribute of each notice). */
-export const NOTICE_ACTIONS = ['remediated', 'would-remediate', 'exempted', 'failed'] as const;
+export { NOTICE_ACTIONS };
 
 /** Longest region code AWS uses today (`ap-southeast-5`, `ap-northeast-3`) plus headroom. */
 const LONGEST_REGION = 16;
@@ -33,7 +35,9 @@ const MAX_ASSET_PREFIX = 63 - 1 - LONGEST_REGION;
 const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
 const region = z
   .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region code such as eu-west-1');
+  .regex(REGION_PATTERN, 'must be an AWS region code such as eu-west-1')
+  // Asset buckets are `<prefix>-<region>`: the prefix's room assumes this much for the region.
+  .max(LONGEST_REGION, `must be an AWS region code of at most ${LONGEST_REGION} characters`);
 /** An OU id, or the root id (deploys to the whole organization). */
 const organizationalUnitId = z
   .string()

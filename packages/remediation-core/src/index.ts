@@ -80,6 +80,7 @@ export {
   type InboundRule,
   type MalformedEventPart,
   type Mode,
+  NOTICE_ACTIONS,
   type Notice,
   type NoticeAction,
   type NoticeInput,

@@ -236,8 +236,11 @@ export interface ParsedEvent {
   readonly malformed: readonly MalformedEventPart[];
 }
 
+/** The actions a notice reports (and a mailbox can subscribe to). */
+export const NOTICE_ACTIONS = ['remediated', 'would-remediate', 'exempted', 'failed'] as const;
+
 /** What a notice reports. */
-export type NoticeAction = 'remediated' | 'would-remediate' | 'exempted' | 'failed';
+export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from '../events/identifiers.js';
-import { TRIGGERS } from '../model.js';
+import { NOTICE_ACTIONS, TRIGGERS } from '../model.js';
 import { STRATEGIES } from '../plan/plan.js';
 import { MODES } from '../policy/mode.js';
 
@@ -47,7 +47,7 @@ export const remediationRecordSchema = z
     schemaVersion: z.literal(1),
     recordId: z.string().regex(/^\S{1,200}$/, 'expected an id without spaces'),
     time: z.iso.datetime({ offset: true }),
-    action: z.enum(['remediated', 'would-remediate', 'exempted', 'failed']),
+    action: z.enum(NOTICE_ACTIONS),
     mode: modeSchema,
     accountId: accountIdSchema,
     accountName: z.string().optional(),
