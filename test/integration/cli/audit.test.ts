@@ -296,7 +296,7 @@ describe('audit output', () => {
     const v6 = rows.find((row) => row.includes('ssh-tcp-22-world-v6'));
     expect(v6).toMatch(
       new RegExp(
-        `^${idOf('notified')},notified,notify,eu-west-1,exposed,sg-\\w+,ssh-tcp-22-world-v6,vpc-\\w+,sgr-\\w+,tcp 22 from ::/0,22,world-cidr,- revoke tcp 22 from ::/0 \\(sgr-\\w+\\),,$`,
+        `^${idOf('notified')},notified,notify,eu-west-1,exposed,sg-\\w+,ssh-tcp-22-world-v6,vpc-\\w+,sgr-\\w+,tcp 22 from ::/0,22,world-cidr,- revoke tcp 22 from ::/0 \\(sgr-\\w+\\),,,$`,
       ),
     );
   });

@@ -364,7 +364,9 @@ export class Run {
         );
         return;
       } catch (error) {
-        if (isLedgerConflict(error) || attempt >= CLOSE_TRIES) {
+        // Another run moved the head: it is theirs now (callers that race expect the conflict).
+        if (isLedgerConflict(error)) throw error;
+        if (attempt >= CLOSE_TRIES) {
           throw new LedgerNotClosedError(entry.groupId, entry.recordId, { cause: error });
         }
         await this.sleep(250 * 4 ** (attempt - 1));
