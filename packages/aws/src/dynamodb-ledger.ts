@@ -133,13 +133,14 @@ export class DynamoDbLedger implements RemediationLedger {
   async takeOver(head: LedgerHead, now: number, leaseExpiresAt: number): Promise<number> {
     return this.moveHead(head.groupId, head.version, {
       update: 'SET #lease = :lease, #version = #version + :one',
+      // Unfinished and nobody's: an applied entry has no lease until a finisher takes it, and
+      // then belongs to that finisher until its lease runs out (so it is mailed once).
       condition:
-        '#version = :expected AND (#state = :applied OR (#state = :intent AND #lease < :now))',
+        '#version = :expected AND #state <> :idle AND (attribute_not_exists(#lease) OR #lease < :now)',
       names: { '#lease': 'leaseExpiresAt', '#state': 'state' },
       values: {
         ':lease': N(leaseExpiresAt),
-        ':applied': S('applied'),
-        ':intent': S('intent'),
+        ':idle': S('idle'),
         ':now': N(now),
       },
     });

@@ -218,8 +218,17 @@ export async function remediateFinding(
     if (head.state === 'idle') {
       // Closed after our read: what we read may predate that run's change.
       expectVersion = head.version;
-    } else if (head.state === 'applied' || (head.leaseExpiresAt ?? 0) < now) {
-      expectVersion = await run.finish(head);
+    } else if ((head.leaseExpiresAt ?? 0) < now) {
+      // Unfinished and nobody's (cut short, or applied and unpublished): finish it first.
+      try {
+        expectVersion = await run.finish(head);
+      } catch (error) {
+        // Another finisher took it first: wait for it like for any held lease.
+        if (!isLedgerConflict(error)) throw error;
+        await run.sleep(Math.min(2_000, 100 * 2 ** attempt));
+        expectVersion = undefined;
+        continue;
+      }
     } else {
       await run.sleep(Math.min(2_000, 100 * 2 ** attempt));
       expectVersion = undefined;
@@ -298,7 +307,7 @@ export async function finishUnfinishedEntries(
   const finished: string[] = [];
   for (const head of heads) {
     const now = context.now().getTime();
-    if (!head.entry || (head.state === 'intent' && (head.leaseExpiresAt ?? 0) >= now)) continue;
+    if (!head.entry || (head.leaseExpiresAt ?? 0) >= now) continue;
     const run = new Run(
       head.entry.decision.finding,
       head.entry.decision.policy,

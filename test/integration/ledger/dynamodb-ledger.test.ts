@@ -109,12 +109,25 @@ describe('DynamoDbLedger against the emulator', () => {
 
   it('keeps an applied entry pending in the head and in history until it is closed', async () => {
     await begin('r-1');
-    const applied = await ledger.markApplied({ ...entry('r-1'), status: 'applied' }, 1);
+    await ledger.markApplied({ ...entry('r-1'), status: 'applied' }, 1);
     expect(
       (await ledger.listUnfinished()).map((head) => [head.state, head.entry?.recordId]),
     ).toEqual([['applied', 'r-1']]);
     expect((await ledger.getEntry(GROUP, 'r-1'))?.status).toBe('applied');
-    await ledger.close({ ...entry('r-1'), status: 'published' }, applied, NOW);
+    // One finisher takes it; a second one that read the same head cannot, nor can one that
+    // reads it again while the first one's lease holds.
+    const [pending] = await ledger.listUnfinished();
+    if (!pending) throw new Error('no pending head');
+    const taken = await ledger.takeOver(pending, NOW, NOW + 60_000);
+    await expect(ledger.takeOver(pending, NOW, NOW + 60_000)).rejects.toBeInstanceOf(
+      LedgerConflictError,
+    );
+    const [held] = await ledger.listUnfinished();
+    if (!held) throw new Error('no held head');
+    await expect(ledger.takeOver(held, NOW, NOW + 60_000)).rejects.toBeInstanceOf(
+      LedgerConflictError,
+    );
+    await ledger.close({ ...entry('r-1'), status: 'published' }, taken, NOW);
     expect(await ledger.listUnfinished()).toEqual([]);
     expect((await ledger.listEntries(GROUP)).map((e) => e.status)).toEqual(['published']);
   });

@@ -65,9 +65,7 @@ export class InMemoryLedger implements RemediationLedger {
 
   async takeOver(head: LedgerHead, now: number, leaseExpiresAt: number): Promise<number> {
     const current = this.expect(head.groupId, head.version);
-    const takeable =
-      current.state === 'applied' ||
-      (current.state === 'intent' && (current.leaseExpiresAt ?? 0) < now);
+    const takeable = current.state !== 'idle' && (current.leaseExpiresAt ?? 0) < now;
     if (!takeable) throw new InMemoryLedgerConflict(head.groupId);
     return this.move(current, { leaseExpiresAt });
   }

@@ -119,7 +119,10 @@ export interface BeginRequest {
 export interface RemediationLedger {
   /** Writes the intent and takes the group's lease, or says what is in the way (one call). */
   begin(request: BeginRequest): Promise<BeginResult>;
-  /** Takes over an unfinished entry (its lease expired, or it waits to be published). */
+  /**
+   * Takes over an unfinished entry that nobody holds: cut short with its lease expired, or
+   * waiting to be published and not yet taken by another finisher (whose lease then holds).
+   */
   takeOver(head: LedgerHead, now: number, leaseExpiresAt: number): Promise<number>;
   /** Keeps the progress of an intent that was cut short and lets the next run resume at once. */
   interrupt(entry: LedgerEntry, version: number): Promise<number>;

@@ -198,7 +198,8 @@ export class Run {
     const head = await this.deps.ledger.getHead(groupId);
     const now = this.context.now().getTime();
     if (!head?.entry || head.state === 'idle') return [];
-    if (head.state === 'intent' && (head.leaseExpiresAt ?? 0) >= now) return [];
+    // Held (a run in progress, or another finisher publishing it): theirs.
+    if ((head.leaseExpiresAt ?? 0) >= now) return [];
     try {
       await this.finish(head);
     } catch (error) {

@@ -134,6 +134,29 @@ describe('the ledger around a change', () => {
     expect(rules()).not.toContain(`tcp 0-65535 ${world4('0.0.0.0/0')}`);
   });
 
+  it('publishes a pending entry once when several events finish it at the same time', async () => {
+    // Prepare
+    const { outbox, run, remediatedMails } = world();
+    outbox.failure = new ThrottleError('sns throttled');
+    await expect(run()).rejects.toMatchObject({ code: 'NOTICE_NOT_PUBLISHED' });
+    outbox.failure = undefined;
+
+    // A slow publish: the later events read the head while the first one is publishing it.
+    const publish = outbox.publish.bind(outbox);
+    outbox.publish = async (notice) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return publish(notice);
+    };
+    const later = () => new Promise((resolve) => setTimeout(resolve, 5)).then(() => run());
+
+    // Act: three events for the now clean group, at once.
+    const outcomes = await Promise.all([run(), later(), later()]);
+
+    // Assess
+    expect(remediatedMails()).toHaveLength(1);
+    expect(outcomes.flatMap((outcome) => outcome.finishedEntries ?? [])).toEqual(['record-1']);
+  });
+
   it('resumes a run cut short after its authorize, resolving the rule gone by then as its own revoke', async () => {
     // Prepare: the revoke applies, then its answer is lost (a 5xx after the change).
     const { ec2, ledger, run, remediatedMails } = world();
