@@ -169,7 +169,7 @@ describe('remediation under faults and load', () => {
       );
     }
 
-    // The faults did happen, and Lambda had to retry.
+    // The faults did happen.
     expect(underFaults.injected['sns:Publish throttle']).toBeGreaterThan(0);
     expect(
       underFaults.injected['ec2:AuthorizeSecurityGroupIngress apply-then-503'],
@@ -177,7 +177,9 @@ describe('remediation under faults and load', () => {
     expect(underFaults.injected['ec2:RevokeSecurityGroupIngress apply-then-503']).toBeGreaterThan(
       0,
     );
-    expect(deliveries.some((delivery) => delivery.errors.length > 0)).toBe(true);
+    // Whether a delivery exhausted the SDK's three attempts (so Lambda had to retry) depends on
+    // how the concurrent calls draw from the PRNG: about one run in twenty sees none. The retry
+    // paths are asserted deterministically in publish.test.ts and pending-retry.test.ts.
 
     const look = inspector(world, 'enforced');
     const notices = await readNotices(world);

@@ -345,9 +345,8 @@ export class Run {
     try {
       await this.deps.notices.publish(notice);
     } catch (error) {
-      if (entry.status !== 'applied' || built) {
-        await this.deps.ledger.markApplied({ ...entry, status: 'applied' }, version);
-      }
+      // Pending again, and nobody's: the retry, the next event or the sweep may take it at once.
+      await this.deps.ledger.markApplied({ ...entry, status: 'applied' }, version);
       throw new NoticeNotPublishedError(entry.groupId, entry.recordId, {
         cause: error,
         record: notice.record,
