@@ -155,34 +155,42 @@ export {
   undoSteps,
 } from './record/record.js';
 export {
-  type AccessDeniedFailure,
   type ConvergeContext,
   type Convergence,
   converge,
+  MAX_REPLANS,
+} from './remediate/converge.js';
+export {
   type DecisionInput,
   type DecisionKind,
   decide,
-  finishUnfinishedEntries,
   type GroupDecision,
+  planFor,
+  type RemediationSettings,
+} from './remediate/decide.js';
+export { managedByOf } from './remediate/managed-by.js';
+export {
+  type AccessDeniedFailure,
   type GroupNotFoundFailure,
   isAccessDenied,
   isGroupNotFound,
   isLedgerConflict,
   isPolicyUnreadable,
   type LedgerConflictFailure,
-  MAX_REPLANS,
-  managedByOf,
+  type PolicyUnreadableFailure,
+} from './remediate/port-errors.js';
+export {
   type NoticeKey,
   noticeFingerprint,
-  type PolicyUnreadableFailure,
-  planFor,
   RecentNotices,
   type RecentNoticesOptions,
+} from './remediate/recent-notices.js';
+export {
+  finishUnfinishedEntries,
   type RemediationContext,
   type RemediationDeps,
   type RemediationOutcome,
   type RemediationOutcomeKind,
-  type RemediationSettings,
   remediateFinding,
 } from './remediate.js';
 export {

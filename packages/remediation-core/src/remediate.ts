@@ -28,12 +28,6 @@ import {
 import type { RecentNotices } from './remediate/recent-notices.js';
 import { deniedFailure, type Loaded, Run } from './remediate/run.js';
 
-export * from './remediate/converge.js';
-export * from './remediate/decide.js';
-export * from './remediate/managed-by.js';
-export * from './remediate/port-errors.js';
-export * from './remediate/recent-notices.js';
-
 /** The ports the use case drives. */
 export interface RemediationDeps {
   readonly groups: SecurityGroupGateway;
