@@ -3,10 +3,12 @@
  * a bad deployment fails at once with a message that names the variable.
  */
 import {
-  InvalidSettingsError,
+  bucketNameSchema,
   type Mode,
   modeTextSchema,
   REGION_PATTERN,
+  readSetting,
+  type SettingsEnvironment,
 } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused.
 import * as z from 'zod';
@@ -27,34 +29,12 @@ export interface ModePublisherSettings {
 }
 
 const regionSchema = z.string().regex(REGION_PATTERN, 'expected a region like us-east-1');
-// S3 bucket naming rules (general purpose buckets): 3-63 of a-z 0-9 . -, starting and ending
-// with a letter or digit.
-const bucketSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name');
 const modeSchema = modeTextSchema;
 const attemptsSchema = z
   .string()
   .regex(/^\d+$/, 'expected a whole number')
   .transform(Number)
   .pipe(z.number().int().min(1, 'at least 1').max(20, 'at most 20'));
-
-/** One variable: blank counts as unset; a bad value throws naming the variable. */
-function read<T>(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  schema: z.ZodType<T, string>,
-  fallback?: string,
-): T {
-  const raw = env[name]?.trim() || fallback;
-  if (raw === undefined) throw new InvalidSettingsError(name, 'is required but not set');
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const why = result.error.issues.map((issue) => issue.message).join('; ');
-    throw new InvalidSettingsError(name, `${why} (got ${JSON.stringify(raw.slice(0, 80))})`);
-  }
-  return result.data;
-}
 
 /**
  * Reads and validates the mode publisher's environment. The default mode is required (no
@@ -64,15 +44,13 @@ function read<T>(
  * @example
  * const settings = readSettings(process.env); // at cold start, in handler.ts only
  */
-export function readSettings(
-  env: Readonly<Record<string, string | undefined>>,
-): ModePublisherSettings {
-  const region = read(env, 'AWS_REGION', regionSchema);
+export function readSettings(env: SettingsEnvironment): ModePublisherSettings {
+  const region = readSetting(env, 'AWS_REGION', regionSchema);
   return {
     region,
-    bucket: read(env, MODE_PUBLISHER_ENV.modeBucket, bucketSchema),
-    bucketRegion: read(env, MODE_PUBLISHER_ENV.modeBucketRegion, regionSchema, region),
-    defaultMode: read(env, MODE_PUBLISHER_ENV.defaultMode, modeSchema),
-    orgMaxAttempts: read(env, MODE_PUBLISHER_ENV.orgMaxAttempts, attemptsSchema, '10'),
+    bucket: readSetting(env, MODE_PUBLISHER_ENV.modeBucket, bucketNameSchema),
+    bucketRegion: readSetting(env, MODE_PUBLISHER_ENV.modeBucketRegion, regionSchema, region),
+    defaultMode: readSetting(env, MODE_PUBLISHER_ENV.defaultMode, modeSchema),
+    orgMaxAttempts: readSetting(env, MODE_PUBLISHER_ENV.orgMaxAttempts, attemptsSchema, '10'),
   };
 }

@@ -3,16 +3,18 @@
  * bad deployment fails at once with a message that names the variable.
  */
 import {
+  bucketNameSchema,
   DEFAULT_MODE,
   DEFAULT_STRATEGY,
   GUARDED_PORT_RANGE,
   GUARDED_PORT_RANGE_TEXT,
-  InvalidSettingsError,
   LEDGER_TABLE,
   type Mode,
   modeTextSchema,
   REGION_PATTERN,
   type RemediationStrategy,
+  readSetting,
+  type SettingsEnvironment,
   STRATEGIES,
 } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~260 KiB).
@@ -59,9 +61,6 @@ const topicArnSchema = z
 const tableNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name like sg-guard-ledger');
-const bucketSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name');
 const portsSchema = z
   .string()
   .transform((text) => text.split(',').map((part) => part.trim()))
@@ -92,23 +91,6 @@ const booleanSchema = z
   .pipe(z.enum(['true', 'false'], 'expected true or false'))
   .transform((text) => text === 'true');
 
-/** One variable: blank counts as unset; a bad value throws naming the variable. */
-function read<T>(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  schema: z.ZodType<T, string>,
-  fallback?: string,
-): T {
-  const raw = env[name]?.trim() || fallback;
-  if (raw === undefined) throw new InvalidSettingsError(name, 'is required but not set');
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const why = result.error.issues.map((issue) => issue.message).join('; ');
-    throw new InvalidSettingsError(name, `${why} (got ${JSON.stringify(raw.slice(0, 80))})`);
-  }
-  return result.data;
-}
-
 /**
  * Reads and validates the remediator's environment.
  *
@@ -116,29 +98,32 @@ function read<T>(
  * @example
  * const settings = readSettings(process.env); // at cold start, in handler.ts only
  */
-export function readSettings(
-  env: Readonly<Record<string, string | undefined>>,
-): RemediatorSettings {
-  const topicArn = read(env, REMEDIATOR_ENV.topicArn, topicArnSchema);
+export function readSettings(env: SettingsEnvironment): RemediatorSettings {
+  const topicArn = readSetting(env, REMEDIATOR_ENV.topicArn, topicArnSchema);
   const bucket = env[REMEDIATOR_ENV.modeBucket]?.trim()
-    ? read(env, REMEDIATOR_ENV.modeBucket, bucketSchema)
+    ? readSetting(env, REMEDIATOR_ENV.modeBucket, bucketNameSchema)
     : undefined;
-  const region = read(env, 'AWS_REGION', regionSchema);
+  const region = readSetting(env, 'AWS_REGION', regionSchema);
   return {
     region,
     topicArn,
     topicRegion: topicArn.split(':')[3] as string,
-    ports: read(env, REMEDIATOR_ENV.ports, portsSchema, '22'),
-    strategy: read(env, REMEDIATOR_ENV.strategy, strategySchema, DEFAULT_STRATEGY),
-    defaultMode: read(env, REMEDIATOR_ENV.defaultMode, modeSchema, DEFAULT_MODE),
-    allowGroupExemptions: read(env, REMEDIATOR_ENV.allowGroupExemptions, booleanSchema, 'false'),
-    ledgerTable: read(env, REMEDIATOR_ENV.ledgerTable, tableNameSchema, LEDGER_TABLE.name),
+    ports: readSetting(env, REMEDIATOR_ENV.ports, portsSchema, '22'),
+    strategy: readSetting(env, REMEDIATOR_ENV.strategy, strategySchema, DEFAULT_STRATEGY),
+    defaultMode: readSetting(env, REMEDIATOR_ENV.defaultMode, modeSchema, DEFAULT_MODE),
+    allowGroupExemptions: readSetting(
+      env,
+      REMEDIATOR_ENV.allowGroupExemptions,
+      booleanSchema,
+      'false',
+    ),
+    ledgerTable: readSetting(env, REMEDIATOR_ENV.ledgerTable, tableNameSchema, LEDGER_TABLE.name),
     ...(bucket && {
       modeMap: {
         bucket,
-        region: read(env, REMEDIATOR_ENV.modeBucketRegion, regionSchema, region),
+        region: readSetting(env, REMEDIATOR_ENV.modeBucketRegion, regionSchema, region),
       },
     }),
-    securityHub: read(env, REMEDIATOR_ENV.securityHub, booleanSchema, 'false'),
+    securityHub: readSetting(env, REMEDIATOR_ENV.securityHub, booleanSchema, 'false'),
   };
 }

@@ -251,6 +251,12 @@ export {
 } from './security-hub/partition.js';
 export type { SecurityHubReporter } from './security-hub/reporter.js';
 export {
+  bucketNameSchema,
+  readSetting,
+  S3_BUCKET_NAME_PATTERN,
+  type SettingsEnvironment,
+} from './settings/read-setting.js';
+export {
   ELLIPSIS,
   sanitizeOptional,
   sanitizeText,
