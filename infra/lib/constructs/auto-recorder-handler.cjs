@@ -128,8 +128,10 @@ exports.recorderHandler = (clients, sdk, options = {}) => {
     send(clients.iam, sdk.CreateServiceLinkedRoleCommand, {
       AWSServiceName: 'config.amazonaws.com',
     }).catch((error) => {
-      // It is global and shared: another region, or another tool, made it first.
-      if (!(nameOf(error) === 'InvalidInput' && /taken|exists/i.test(error.message))) throw error;
+      // It is global and shared: another region, or another tool, made it first. IAM answers
+      // the code InvalidInput, which SDK v3 names InvalidInputException.
+      const invalidInput = /^InvalidInput(Exception)?$/.test(nameOf(error));
+      if (!(invalidInput && /taken|exists/i.test(error.message))) throw error;
     });
 
   const ensureBucket = async (props) => {

@@ -221,8 +221,12 @@ describe('auto recorder handler: no recorder in the account-region', () => {
 
   it("reuses Config's service-linked role and its own bucket when another region made them", async () => {
     none();
+    // IAM's code is InvalidInput; SDK v3 names the error InvalidInputException.
     on(iam, sdk.CreateServiceLinkedRoleCommand).rejects(
-      awsError('InvalidInput', 'Service role name AWSServiceRoleForConfig has been taken'),
+      awsError(
+        'InvalidInputException',
+        'Service role name AWSServiceRoleForConfig has been taken in this account, please try a different suffix.',
+      ),
     );
     on(s3, sdk.CreateBucketCommand).rejects(awsError('BucketAlreadyOwnedByYou'));
 

@@ -2,7 +2,8 @@
  * Turns recorded HTTP requests into the IAM requests AWS authorizes for them: one per API call,
  * batch calls under their IAM actions (TransactWriteItems → one UpdateItem/PutItem/… per item),
  * and the authorizations a call makes on the caller's behalf (SNS encrypting with the topic's
- * KMS key, S3 checking `s3:ListBucket` before it answers 404 for a missing key).
+ * KMS key, S3 checking `s3:ListBucket` before it answers 404 for a missing key, Config passing
+ * the recorder's role).
  */
 import type { RecordedRequest } from './recorder.js';
 
@@ -38,6 +39,14 @@ export interface Naming {
 
 /** Calls that need no permission (every principal may make them). */
 export const UNAUTHORIZED_ACTIONS = new Set(['sts:GetCallerIdentity']);
+
+/**
+ * The service-linked roles CreateServiceLinkedRole may make, by service: IAM authorizes the call
+ * on the role it would create (each service names its own).
+ */
+const SERVICE_LINKED_ROLES: Readonly<Record<string, string>> = {
+  'config.amazonaws.com': 'AWSServiceRoleForConfig',
+};
 
 const ec2Arn = (region: string, account: string, type: string, id: string) =>
   `arn:aws:ec2:${region}:${account}:${type}/${id}`;
@@ -104,6 +113,20 @@ function queryCall(request: RecordedRequest, naming: Naming): IamRequest[] {
     }
     return calls;
   }
+  if (request.service === 'iam' && name === 'CreateServiceLinkedRole') {
+    const service = form.get('AWSServiceName') ?? '';
+    const role = SERVICE_LINKED_ROLES[service];
+    if (!role) throw new Error(`${action} for ${service} is not modelled by the IAM harness`);
+    return [
+      {
+        ...base,
+        action,
+        resource: `arn:aws:iam::${account}:role/aws-service-role/${service}/${role}`,
+        resourceAccount: account,
+        context: { 'iam:AWSServiceName': service },
+      },
+    ];
+  }
   if (request.service === 'sts' && name === 'AssumeRole') {
     const role = form.get('RoleArn') ?? '';
     return [{ ...base, action, resource: role, resourceAccount: role.split(':')[4] ?? '' }];
@@ -113,6 +136,38 @@ function queryCall(request: RecordedRequest, naming: Naming): IamRequest[] {
 }
 
 type Item = Record<string, { TableName?: string } | undefined>;
+
+/** AWS Config: no resource-level permissions for its recorder and channel calls (`*`). */
+function configCall(request: RecordedRequest, operation: string, account: string): IamRequest[] {
+  const call = `config:${operation}`;
+  const calls: IamRequest[] = [
+    {
+      accessKeyId: request.accessKeyId,
+      call,
+      action: call,
+      resource: '*',
+      resourceAccount: account,
+      context: {},
+    },
+  ];
+  if (operation === 'PutConfigurationRecorder') {
+    // Config runs the recorder as the role it is given: the caller must be allowed to pass it.
+    const body = JSON.parse(request.body || '{}') as {
+      ConfigurationRecorder?: { roleARN?: string };
+    };
+    const role = body.ConfigurationRecorder?.roleARN;
+    if (!role) throw new Error(`${call} without a roleARN is not modelled`);
+    calls.push({
+      accessKeyId: request.accessKeyId,
+      call: `${call} → iam:PassRole`,
+      action: 'iam:PassRole',
+      resource: role,
+      resourceAccount: role.split(':')[4] ?? '',
+      context: { 'iam:PassedToService': 'config.amazonaws.com' },
+    });
+  }
+  return calls;
+}
 
 function jsonCall(request: RecordedRequest, naming: Naming): IamRequest[] {
   const operation = request.target?.split('.')[1] ?? '';
@@ -135,6 +190,7 @@ function jsonCall(request: RecordedRequest, naming: Naming): IamRequest[] {
       },
     ];
   }
+  if (request.service === 'config') return configCall(request, operation, account);
   if (request.service !== 'dynamodb')
     throw new Error(`${request.service}:${operation} is not modelled by the IAM harness`);
   const table = (name: string) =>
@@ -213,6 +269,25 @@ function restCall(request: RecordedRequest, naming: Naming): IamRequest[] {
       }
       if (request.method === 'PUT') return [object('s3:PutObject')];
       if (request.method === 'DELETE') return [object('s3:DeleteObject')];
+    } else if (request.method === 'PUT') {
+      // Bucket-level writes: the bucket itself, or one of its configurations (subresources).
+      const subresources: Record<string, string> = {
+        publicAccessBlock: 's3:PutBucketPublicAccessBlock',
+        encryption: 's3:PutEncryptionConfiguration',
+        policy: 's3:PutBucketPolicy',
+      };
+      const named = [...url.searchParams.keys()].filter((name) => name !== 'x-id');
+      const action = named.length === 0 ? 's3:CreateBucket' : subresources[named[0] ?? ''];
+      if (action && named.length <= 1)
+        return [
+          {
+            ...base,
+            call: action,
+            action,
+            resource: bucketArn,
+            resourceAccount: owner(deployedBucket),
+          },
+        ];
     } else if (request.method === 'GET' && !url.searchParams.has('location')) {
       return [
         {

@@ -1,10 +1,12 @@
 /**
- * The deployed IAM of sg-guard, from one synthesis of the app: the remediator's role as the
- * member StackSet template gives it in a member account-region, and the resource policies of the
- * central stack (topic, key) and the mode publisher stack (mode map bucket) it depends on.
+ * The deployed IAM of sg-guard, from one synthesis of the app: the remediator's and the auto
+ * recorder's roles as the member StackSet template gives them in a member account-region, the
+ * mode publisher's, and the resource policies of the central stack (topic, key) and the mode
+ * publisher stack (mode map bucket) the remediator depends on.
  */
 
 import { loadConfig, type SgGuardConfig } from '../../../infra/lib/config.js';
+import { AUTO_RECORDER_ROLE_PREFIX } from '../../../infra/lib/constructs/auto-recorder.js';
 import type { TemplateJson } from '../../../infra/tests/support/synth.js';
 import { type SynthesizedApp, synthesizeApp } from '../../../infra/tests/support/synth.js';
 import { MODE_MAP } from '../mode-map.js';
@@ -50,8 +52,8 @@ export function synthesizeDeployedIam(): DeployedIam {
 
 const REMEDIATOR_FUNCTION = 'sg-guard-remediator';
 
-/** The remediator as deployed into one member account and region. */
-export interface DeployedRemediator {
+/** One function of a synthesized stack as deployed: its role as the principal of its calls. */
+export interface DeployedFunction {
   readonly resolver: TemplateResolver;
   readonly functionId: string;
   readonly roleId: string;
@@ -60,17 +62,22 @@ export interface DeployedRemediator {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-/** The remediator's role (with `policies` instead of the template's, e.g. one statement less). */
-export function deployedRemediator(
+/** The remediator as deployed into one member account and region. */
+export type DeployedRemediator = DeployedFunction;
+
+/**
+ * The function `findFunction` picks in `template` placed at `placement`, running under its role
+ * (with `policies` instead of the template's, e.g. one statement less).
+ */
+function deployedFunction(
   iam: DeployedIam,
+  template: TemplateJson,
   placement: { readonly accountId: string; readonly region: string },
+  findFunction: (resolver: TemplateResolver) => string,
   policies?: readonly NamedPolicy[],
-): DeployedRemediator {
-  const resolver = new TemplateResolver(iam.member, placement);
-  const functionId = resolver.single(
-    'AWS::Lambda::Function',
-    (properties) => properties.FunctionName === REMEDIATOR_FUNCTION,
-  );
+): DeployedFunction {
+  const resolver = new TemplateResolver(template, placement);
+  const functionId = findFunction(resolver);
   const roleId = resolver.roleOfFunction(functionId);
   const properties = resolver.properties(functionId) as {
     Environment?: { Variables?: Record<string, string> };
@@ -89,6 +96,18 @@ export function deployedRemediator(
   };
 }
 
+const named = (name: string) => (resolver: TemplateResolver) =>
+  resolver.single('AWS::Lambda::Function', (properties) => properties.FunctionName === name);
+
+/** The remediator's role (with `policies` instead of the template's, e.g. one statement less). */
+export function deployedRemediator(
+  iam: DeployedIam,
+  placement: { readonly accountId: string; readonly region: string },
+  policies?: readonly NamedPolicy[],
+): DeployedRemediator {
+  return deployedFunction(iam, iam.member, placement, named(REMEDIATOR_FUNCTION), policies);
+}
+
 /**
  * How the world's emulated names map to the deployed ones: the test's central topic is the
  * deployed findings topic, the test's mode map bucket is the deployed mode map bucket; member
@@ -97,7 +116,7 @@ export function deployedRemediator(
 export function deployedNaming(
   iam: DeployedIam,
   world: World,
-  remediator: DeployedRemediator,
+  remediator: DeployedFunction,
 ): Naming {
   const central = new TemplateResolver(iam.central, {
     accountId: iam.config.central.accountId,
@@ -191,38 +210,55 @@ const PUBLISHER_FUNCTION = 'sg-guard-mode-publisher';
 export function deployedModePublisher(
   iam: DeployedIam,
   policies?: readonly NamedPolicy[],
-): DeployedRemediator {
+): DeployedFunction {
   const placement = {
     accountId: iam.config.modePublisher?.accountId ?? '',
     region: iam.config.modeMap?.region ?? 'us-east-1',
   };
-  const resolver = new TemplateResolver(iam.modePublisher, placement);
-  const functionId = resolver.single(
-    'AWS::Lambda::Function',
-    (properties) => properties.FunctionName === PUBLISHER_FUNCTION,
-  );
-  const roleId = resolver.roleOfFunction(functionId);
-  const properties = resolver.properties(functionId) as {
-    Environment?: { Variables?: Record<string, string> };
-  };
-  return {
-    resolver,
-    functionId,
-    roleId,
-    environment: properties.Environment?.Variables ?? {},
-    principal: {
-      roleArn: resolver.arnOf(roleId),
-      accountId: placement.accountId,
-      organizationId: iam.config.organizationId,
-      identityPolicies: policies ?? resolver.rolePolicies(roleId),
+  return deployedFunction(iam, iam.modePublisher, placement, named(PUBLISHER_FUNCTION), policies);
+}
+
+/**
+ * The auto recorder custom resource's handler as deployed into one member account and region:
+ * the function running as `sg-guard-config-recorder-<region>`, and the properties its custom
+ * resource hands it (`ResourceProperties` of every event CloudFormation sends).
+ */
+export function deployedAutoRecorder(
+  iam: DeployedIam,
+  placement: { readonly accountId: string; readonly region: string },
+  policies?: readonly NamedPolicy[],
+): DeployedFunction & { readonly resourceProperties: Readonly<Record<string, string>> } {
+  const deployed = deployedFunction(
+    iam,
+    iam.member,
+    placement,
+    (resolver) => {
+      const role = resolver.single(
+        'AWS::IAM::Role',
+        (properties) =>
+          properties.RoleName !== undefined &&
+          resolver.resolveString(properties.RoleName) ===
+            `${AUTO_RECORDER_ROLE_PREFIX}${placement.region}`,
+      );
+      return resolver.single(
+        'AWS::Lambda::Function',
+        (properties) =>
+          (properties.Role as { 'Fn::GetAtt'?: [string] })?.['Fn::GetAtt']?.[0] === role,
+      );
     },
+    policies,
+  );
+  const resource = deployed.resolver.single('Custom::SgGuardConfigRecorder');
+  return {
+    ...deployed,
+    resourceProperties: deployed.resolver.properties(resource) as Record<string, string>,
   };
 }
 
 /** The publisher's calls (signed with `accessKeyId`) as its deployed account's, on its bucket. */
 export function publisherNaming(
   iam: DeployedIam,
-  publisher: DeployedRemediator,
+  publisher: DeployedFunction,
   accessKeyId: string,
 ): Naming {
   const bucket = publisher.environment.SG_GUARD_MODE_BUCKET ?? '';

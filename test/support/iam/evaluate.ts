@@ -24,11 +24,21 @@ export interface Decision {
 /** Finds the resource policy that governs a resource ARN (topic, bucket, key), if any. */
 export type ResourcePolicyOf = (resourceArn: string) => PolicyDocument | undefined;
 
+/**
+ * The SCPs above the principal's account, root first (each level needs its own Allow, as
+ * `FullAWSAccess` gives it).
+ */
+export interface OrganizationLevel {
+  readonly id: string;
+  readonly policies: readonly NamedPolicy[];
+}
+
 /** Evaluates one request; `Allowed` or the simulator's other verdict (or its errors). */
 export async function decide(
   request: IamRequest,
   principal: SimulatedPrincipal,
   resourcePolicyOf: ResourcePolicyOf,
+  serviceControlPolicies: readonly OrganizationLevel[] = [],
 ): Promise<Decision> {
   const resourcePolicy = resourcePolicyOf(request.resource);
   const response = await runSimulation(
@@ -50,7 +60,10 @@ export async function decide(
         name: policy.name,
         policy: policy.document,
       })),
-      serviceControlPolicies: [],
+      serviceControlPolicies: serviceControlPolicies.map((level) => ({
+        orgIdentifier: level.id,
+        policies: level.policies.map((policy) => ({ name: policy.name, policy: policy.document })),
+      })),
       resourceControlPolicies: [],
       ...(resourcePolicy ? { resourcePolicy } : {}),
     },

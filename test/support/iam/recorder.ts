@@ -22,7 +22,27 @@ export interface RecordedRequest {
   readonly status: number;
   /** moto's answer, kept only for STS (whose AssumeRole answer says which keys act where). */
   readonly response?: string;
+  /** Answered by the recorder's {@link AnswerInstead} hook: moto never saw it. */
+  readonly answeredInstead?: true;
 }
+
+/** A request as it arrives, before anyone answered it. */
+export type PendingRequest = Omit<RecordedRequest, 'status' | 'response' | 'answeredInstead'>;
+
+/** An HTTP answer the recorder gives in moto's place. */
+export interface CannedAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/**
+ * Answers a request before moto sees it (`undefined`: forward it): what AWS answers where moto
+ * cannot, e.g. an SCP's AccessDenied (moto evaluates no SCP), named in MOTO_NOTES.md.
+ */
+export type AnswerInstead = (
+  request: PendingRequest,
+) => CannedAnswer | undefined | Promise<CannedAnswer | undefined>;
 
 /** A running recorder. */
 export interface RequestRecorder {
@@ -30,6 +50,8 @@ export interface RequestRecorder {
   readonly endpoint: string;
   /** What was sent since the last {@link RequestRecorder.clear}. */
   requests(): readonly RecordedRequest[];
+  /** Installs (or, without a hook, removes) the {@link AnswerInstead} hook. */
+  answerInstead(hook?: AnswerInstead): void;
   clear(): void;
   close(): Promise<void>;
 }
@@ -46,12 +68,46 @@ export async function startRecorder(target: string): Promise<RequestRecorder> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   let log: RecordedRequest[] = [];
+  let hook: AnswerInstead | undefined;
 
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
+    incoming.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const scope =
+        /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+          one(incoming.headers, 'authorization') ?? '',
+        ) ?? [];
+      const target = one(incoming.headers, 'x-amz-target');
+      const contentType = one(incoming.headers, 'content-type');
+      const pending: PendingRequest = {
+        accessKeyId: scope[1] ?? '',
+        region: scope[2] ?? '',
+        service: scope[3] ?? '',
+        method: incoming.method ?? 'GET',
+        path: incoming.url ?? '/',
+        ...(target ? { target } : {}),
+        ...(contentType ? { contentType } : {}),
+        body: body.toString('utf8'),
+      };
+      let instead: CannedAnswer | undefined;
+      try {
+        instead = await hook?.(pending);
+      } catch (error) {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`recorder hook: ${(error as Error).message}`);
+        return;
+      }
+      if (instead) {
+        log.push({ ...pending, status: instead.status, answeredInstead: true });
+        response.writeHead(instead.status, {
+          'content-type': instead.contentType,
+          'content-length': String(Buffer.byteLength(instead.body)),
+        });
+        response.end(instead.body);
+        return;
+      }
       const headers = { ...incoming.headers };
       for (const name of HOP_BY_HOP) delete headers[name];
       headers['content-length'] = String(body.length);
@@ -68,21 +124,8 @@ export async function startRecorder(target: string): Promise<RequestRecorder> {
           const parts: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => parts.push(chunk));
           answer.on('end', () => {
-            const scope =
-              /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
-                one(incoming.headers, 'authorization') ?? '',
-              ) ?? [];
-            const target = one(incoming.headers, 'x-amz-target');
-            const contentType = one(incoming.headers, 'content-type');
             log.push({
-              accessKeyId: scope[1] ?? '',
-              region: scope[2] ?? '',
-              service: scope[3] ?? '',
-              method: incoming.method ?? 'GET',
-              path: incoming.url ?? '/',
-              ...(target ? { target } : {}),
-              ...(contentType ? { contentType } : {}),
-              body: body.toString('utf8'),
+              ...pending,
               status: answer.statusCode ?? 502,
               ...(scope[3] === 'sts' ? { response: Buffer.concat(parts).toString('utf8') } : {}),
             });
@@ -111,6 +154,9 @@ export async function startRecorder(target: string): Promise<RequestRecorder> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests: () => [...log],
+    answerInstead: (next) => {
+      hook = next;
+    },
     clear: () => {
       log = [];
     },
