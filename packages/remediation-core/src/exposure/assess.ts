@@ -2,7 +2,6 @@
  * The verdict on one group: which of its rules let the internet reach a guarded port
  * (DESIGN.md, "Exposure semantics").
  */
-import { type Cidr, parseCidr } from '../cidr/cidr.js';
 import { InvalidSettingsError } from '../errors.js';
 import type {
   AddressFamily,
@@ -13,7 +12,12 @@ import type {
   InboundRule,
 } from '../model.js';
 import { type GroupInput, toGroupSnapshot } from '../rules/normalize.js';
-import { exposuresAtPort, PrefixListBook, reachesTcpPort } from './coverage.js';
+import {
+  exposuresAtPort,
+  PrefixListBook,
+  type ReachingRule,
+  rulesReachingPorts,
+} from './coverage.js';
 
 /** Ports guarded when none are given: SSH. */
 export const DEFAULT_GUARDED_PORTS: readonly number[] = [22];
@@ -47,16 +51,23 @@ export function guardedPorts(ports: readonly number[] = DEFAULT_GUARDED_PORTS): 
       throw new InvalidSettingsError('ports', `not a port (${GUARDED_PORT_RANGE_TEXT}): ${port}`);
     }
   }
+  // One port (the usual setting) needs no set and no sort; this runs once per group.
+  if (ports.length === 1) return [ports[0] as number];
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
-function prefixListsOnPorts(rules: readonly InboundRule[], ports: readonly number[]): string[] {
+/** The ids of `ids` whose entries the book was not given. */
+function unresolved(ids: readonly string[], book: PrefixListBook): string[] {
+  return ids.length === 0 ? [] : ids.filter((id) => book.cidrs(id) === undefined);
+}
+
+/** Ids of the prefix lists that rules reaching a guarded port come from, sorted. */
+function prefixListsOf(reaching: readonly ReachingRule[]): string[] {
   const ids = new Set<string>();
-  for (const rule of rules) {
-    if (rule.source.kind !== 'prefix-list') continue;
-    if (ports.some((port) => reachesTcpPort(rule, port))) ids.add(rule.source.prefixListId);
+  for (const { rule } of reaching) {
+    if (rule.source.kind === 'prefix-list') ids.add(rule.source.prefixListId);
   }
-  return [...ids].sort();
+  return ids.size === 0 ? [] : [...ids].sort();
 }
 
 /**
@@ -67,7 +78,7 @@ function prefixListsOnPorts(rules: readonly InboundRule[], ports: readonly numbe
  * prefixListsToResolve(group) // → ['pl-0123'] when a rule allows tcp 22 from pl-0123
  */
 export function prefixListsToResolve(group: GroupInput, ports?: readonly number[]): string[] {
-  return prefixListsOnPorts(toGroupSnapshot(group).rules, guardedPorts(ports));
+  return prefixListsOf(rulesReachingPorts(toGroupSnapshot(group).rules, guardedPorts(ports)));
 }
 
 interface Found {
@@ -99,43 +110,41 @@ export function assessGroup(group: GroupInput, options: AssessmentOptions = {}):
   const snapshot = toGroupSnapshot(group);
   const ports = guardedPorts(options.ports);
   const book = new PrefixListBook(options.prefixLists);
-  const parsedCidrs = new Map<number, Cidr>();
-  for (const [index, rule] of snapshot.rules.entries()) {
-    if (rule.source.kind === 'cidr') parsedCidrs.set(index, parseCidr(rule.source.cidr));
-  }
+  // Only rules that reach a guarded port over tcp can expose it: one pass finds them (most
+  // rules of most groups are not among them), and every later step looks at those alone.
+  const reaching = rulesReachingPorts(snapshot.rules, ports);
 
-  const byRule = new Map<number, Found>();
-  for (const port of ports) {
-    for (const family of FAMILIES) {
-      for (const { index, reason } of exposuresAtPort(
-        snapshot.rules,
-        port,
-        family,
-        book,
-        parsedCidrs,
-      )) {
-        const found = byRule.get(index);
-        if (found === undefined) byRule.set(index, { ports: [port], family, reason });
-        else if (!found.ports.includes(port)) found.ports.push(port);
+  // Made on the first exposure: most groups have none.
+  let byRule: Map<number, Found> | undefined;
+  if (reaching.length > 0) {
+    for (const port of ports) {
+      for (const family of FAMILIES) {
+        for (const { index, reason } of exposuresAtPort(reaching, port, family, book)) {
+          byRule ??= new Map();
+          const found = byRule.get(index);
+          if (found === undefined) byRule.set(index, { ports: [port], family, reason });
+          else if (!found.ports.includes(port)) found.ports.push(port);
+        }
       }
     }
   }
 
-  const exposures: Exposure[] = [...byRule.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([index, found]) => ({
-      rule: snapshot.rules[index] as InboundRule,
-      ports: found.ports,
-      family: found.family,
-      reason: found.reason,
-    }));
+  const exposures: Exposure[] =
+    byRule === undefined
+      ? []
+      : [...byRule.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([index, found]) => ({
+            rule: snapshot.rules[index] as InboundRule,
+            ports: found.ports,
+            family: found.family,
+            reason: found.reason,
+          }));
   return {
     groupId: snapshot.groupId,
     verdict: exposures.length > 0 ? 'EXPOSED' : 'NOT_EXPOSED',
     exposures,
     rules: snapshot.rules,
-    unresolvedPrefixLists: prefixListsOnPorts(snapshot.rules, ports).filter(
-      (id) => book.cidrs(id) === undefined,
-    ),
+    unresolvedPrefixLists: unresolved(prefixListsOf(reaching), book),
   };
 }

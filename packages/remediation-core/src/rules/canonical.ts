@@ -3,7 +3,7 @@
  * AWS Config items, snapshots). Readers differ in shape only; every rule they produce goes
  * through these functions, so two readings of the same rule compare equal.
  */
-import { parseCidr } from '../cidr/cidr.js';
+import { type Cidr, parseCidr } from '../cidr/cidr.js';
 import { InvalidRuleError } from '../errors.js';
 import type { AddressFamily, InboundRule, Protocol, RuleSource } from '../model.js';
 
@@ -92,6 +92,15 @@ export function normalizePorts(
   return { fromPort: -1, toPort: -1 };
 }
 
+type CidrRuleSource = Extract<RuleSource, { kind: 'cidr' }>;
+
+/**
+ * The parsed block of each source {@link cidrSource} made. Readers parse every CIDR once; the
+ * assessment looks the block up here instead of parsing the text again (parseCidr's own cache
+ * is bounded and a large region's distinct CIDRs outgrow it).
+ */
+const PARSED_SOURCES = new WeakMap<CidrRuleSource, Cidr>();
+
 /**
  * A CIDR source in canonical text. When the field it came from names a family
  * (`CidrIpv4`, `Ipv6Ranges`), the CIDR must be of that family.
@@ -106,7 +115,19 @@ export function cidrSource(
   if (expected !== undefined && cidr.family !== expected) {
     throw new InvalidRuleError(`${text} is not an ${expected} CIDR`);
   }
-  return { kind: 'cidr', family: cidr.family, cidr: cidr.text };
+  const source = { kind: 'cidr', family: cidr.family, cidr: cidr.text } as const;
+  PARSED_SOURCES.set(source, cidr);
+  return source;
+}
+
+/**
+ * The parsed block of a CIDR source: the one {@link cidrSource} parsed when it made the source,
+ * or the source's text parsed now.
+ *
+ * @throws InvalidCidrError when the text is not a CIDR.
+ */
+export function cidrOfSource(source: CidrRuleSource): Cidr {
+  return PARSED_SOURCES.get(source) ?? parseCidr(source.cidr);
 }
 
 /** A managed prefix list source. @throws InvalidRuleError for an empty id. */
