@@ -104,7 +104,8 @@ const CLOCK_MARGIN_MS = 2_000;
 /**
  * Runs one finding through policy → group → {@link decide} → ledger → apply → notice → ledger.
  *
- * - mode `off`: nothing is read or changed. A missing group or no exposure: nothing is sent.
+ * - mode `off`: nothing is changed or sent (the group, read while the mode is, is dropped). A
+ *   missing group or no exposure: nothing is sent.
  * - An exempted group (where exemptions are allowed) is mailed `exempted`; mode `notify` mails
  *   `would-remediate` with the plan; both are suppressed when sent within the TTL of
  *   `context.recentNotices`. Neither changes anything, so neither touches the ledger.
@@ -129,6 +130,12 @@ export async function remediateFinding(
   settings: RemediationSettings,
   context: RemediationContext,
 ): Promise<RemediationOutcome> {
+  // The group is read while the account's mode is, so a cold container's mode-map read costs no
+  // round trip of its own; in mode `off` (or with the mode unreadable) the read is dropped unseen.
+  let readAt = context.now().getTime();
+  const reading = deps.groups.loadGroup({ groupId: finding.groupId, groupName: finding.groupName });
+  // Its failure is handled where it is awaited, or dropped with the read.
+  reading.catch(() => undefined);
   let policy: AccountPolicy;
   try {
     policy = await deps.policies.policyFor(context.accountId);
@@ -150,10 +157,9 @@ export async function remediateFinding(
 
   const run = new Run(finding, policy, deps, settings, context);
   let loaded: Loaded | undefined;
-  let readAt = context.now().getTime();
   let group: GroupSnapshot | undefined;
   try {
-    group = await deps.groups.loadGroup({ groupId: finding.groupId, groupName: finding.groupName });
+    group = await reading;
     loaded = group && (await run.withPrefixLists(group));
   } catch (error) {
     if (isGroupNotFound(error)) return { ...base, outcome: 'group-not-found' };

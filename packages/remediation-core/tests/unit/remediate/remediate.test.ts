@@ -62,7 +62,7 @@ const ports = (rules: readonly { fromPort: number; toPort: number; source: unkno
   rules.map((rule) => `${rule.fromPort}-${rule.toPort} ${JSON.stringify(rule.source)}`).sort();
 
 describe('remediateFinding: what is not acted on', () => {
-  it('skips an account in mode off without reading its group', async () => {
+  it('skips an account in mode off: the group read alongside the mode is dropped, nothing changes', async () => {
     // Prepare
     const { ec2, outbox, run } = world('off');
 
@@ -71,7 +71,21 @@ describe('remediateFinding: what is not acted on', () => {
 
     // Assess
     expect(outcome).toMatchObject({ outcome: 'skipped-off', mode: 'off', groupId: GROUP_ID });
-    expect(ec2.calls).toEqual([]);
+    expect(outcome.exposures).toEqual([]);
+    expect(ec2.calls).toEqual(['loadGroup']);
+    expect(outbox.notices).toEqual([]);
+  });
+
+  it('in mode off, a group read that fails is dropped with it: no error, nothing sent', async () => {
+    // Prepare
+    const { ec2, outbox, run } = world('off');
+    ec2.failures.loadGroup = new ThrottleError('ec2 throttled');
+
+    // Act
+    const outcome = await run();
+
+    // Assess
+    expect(outcome.outcome).toBe('skipped-off');
     expect(outbox.notices).toEqual([]);
   });
 
@@ -123,7 +137,7 @@ describe('remediateFinding: what is not acted on', () => {
 
     // Assess
     await expect(run()).rejects.toBeInstanceOf(ThrottleError);
-    expect(ec2.calls).toEqual([]);
+    expect(ec2.calls).toEqual(['loadGroup']);
   });
 });
 
