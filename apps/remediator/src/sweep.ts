@@ -60,7 +60,8 @@ const RESERVE_MS = 15_000;
  * Runs the sweep. In mode `enforce` each exposed group goes through `remediateFinding` (which
  * reads it again under its lease, so a group fixed meanwhile is left alone). In `notify` and
  * for exempted groups the sweep mails nothing: an hourly mail about a hole that the events
- * already reported would drown the inbox; the audit lists them. Mode `off`: nothing is read.
+ * already reported would drown the inbox; the audit lists them. Mode `off`: nothing is changed
+ * (the describes, started beside the mode read, are dropped).
  * A group whose handling throws does not stop the others.
  *
  * @example
@@ -68,12 +69,15 @@ const RESERVE_MS = 15_000;
  */
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const { deps, settings, context } = options;
-  const finished = await finishUnfinishedEntries(
-    await deps.ledger.listUnfinished(),
-    deps,
-    settings,
-    context,
-  );
+  // The describes (most of the sweep's time) start at once, beside the ledger listing and the
+  // mode read; in mode `off` their result is dropped unseen. A group an unfinished entry below
+  // is finishing may be read exposed here: remediateFinding reads it again under its lease.
+  const scanning = scanRegion(options.ec2);
+  scanning.catch(() => undefined);
+  const finishing = deps.ledger
+    .listUnfinished()
+    .then((heads) => finishUnfinishedEntries(heads, deps, settings, context));
+  finishing.catch(() => undefined);
   let policy: AccountPolicy | undefined;
   try {
     policy = await deps.policies.policyFor(context.accountId);
@@ -81,12 +85,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     // Unreadable: each exposed group below gets remediateFinding's own handling of it.
     if (!isPolicyUnreadable(error)) throw error;
   }
+  const finished = await finishing;
   const summary = { groups: 0, exposed: 0, unreached: 0, failures: 0 };
   const outcomes: RemediationOutcome[] = [];
   if (policy?.mode === 'off') {
     return { ...summary, finishedEntries: finished.length, outcomes };
   }
-  const groups = await scanRegion(options.ec2);
+  const groups = await scanning;
   const prefixLists = await loadReferencedPrefixLists(deps.groups, groups, settings.ports);
   const exposed = groups.filter(
     (group) => assessGroup(group, { ports: settings.ports, prefixLists }).verdict === 'EXPOSED',
