@@ -3,17 +3,16 @@ import {
   type ModePublisherDeployment,
   modePublisherEnvironment,
 } from '@sg-guard/mode-publisher/contract';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, nagGetAtt } from '../nag.js';
 import { NAMES } from '../naming.js';
+import { bundledFunctionProps, createFunctionScaffold } from './function-scaffold.js';
 
 /**
  * What the publisher calls on Organizations (`@sg-guard/aws`'s organization directory): the
@@ -83,54 +82,27 @@ export class ModePublisherFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ModePublisherFunctionProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(this.deadLetterQueue, {
-      'AwsSolutions-SQS3':
+    const scaffold = createFunctionScaffold(this, {
+      deadLetterQueueReason:
         'This queue is the dead-letter queue of the publisher and its EventBridge rules; it needs none of its own',
-    });
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.role = new iam.Role(this, 'Role', {
+      logRetention: props.logRetention,
       roleName: NAMES.modePublisherRole,
-      description: 'sg-guard mode publisher: reads Organizations, writes the mode map',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      roleDescription: 'sg-guard mode publisher: reads Organizations, writes the mode map',
     });
-    logGroup.grantWrite(this.role);
+    this.deadLetterQueue = scaffold.deadLetterQueue;
+    this.role = scaffold.role;
+    scaffold.logGroup.grantWrite(this.role);
     this.grantPublishing(props.bucket, props.prefix);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...bundledFunctionProps(MODE_PUBLISHER_BUNDLE, scaffold, props.entry),
       functionName: NAMES.modePublisherFunction,
       description: "sg-guard: writes every account's mode to the mode map",
-      entry: props.entry ?? MODE_PUBLISHER_BUNDLE.entry,
-      handler: MODE_PUBLISHER_BUNDLE.handlerExport,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(10),
       reservedConcurrentExecutions:
         'reservedConcurrentExecutions' in props ? props.reservedConcurrentExecutions : 1,
-      role: this.role,
-      logGroup,
       environment: modePublisherEnvironment(props.deployment),
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
-      retryAttempts: 2,
-      bundling: {
-        minify: MODE_PUBLISHER_BUNDLE.minify,
-        sourceMap: MODE_PUBLISHER_BUNDLE.sourcemap,
-        target: MODE_PUBLISHER_BUNDLE.target,
-        format: nodejs.OutputFormat.ESM,
-        mainFields: [...MODE_PUBLISHER_BUNDLE.mainFields],
-        banner: MODE_PUBLISHER_BUNDLE.banner,
-        externalModules: [...MODE_PUBLISHER_BUNDLE.external],
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
     });
   }
 

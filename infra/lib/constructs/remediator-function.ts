@@ -1,16 +1,15 @@
 import { REMEDIATOR_BUNDLE } from '@sg-guard/remediator/bundle-settings';
 import { type RemediatorDeployment, remediatorEnvironment } from '@sg-guard/remediator/contract';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
 import { NAMES } from '../naming.js';
+import { bundledFunctionProps, createFunctionScaffold } from './function-scaffold.js';
 import { LEDGER_ACTIONS } from './ledger-table.js';
 
 /**
@@ -81,53 +80,25 @@ export class RemediatorFunction extends Construct {
       ledgerTable: props.ledgerTable.tableName,
     };
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      // SQS-managed keys: the Lambda service can send without a KMS grant.
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(this.deadLetterQueue, {
-      'AwsSolutions-SQS3':
+    const scaffold = createFunctionScaffold(this, {
+      deadLetterQueueReason:
         'This queue is the dead-letter queue (of the Lambda and its EventBridge rules); it needs none of its own',
-    });
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.role = new iam.Role(this, 'Role', {
+      logRetention: props.logRetention,
       roleName: `${NAMES.remediatorRolePrefix}${Stack.of(this).region}`,
-      description: 'sg-guard remediator: closes internet exposure of security groups',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      roleDescription: 'sg-guard remediator: closes internet exposure of security groups',
     });
+    this.deadLetterQueue = scaffold.deadLetterQueue;
+    this.role = scaffold.role;
     this.grantRemediation(settings, centralKey, props.ledgerTable);
-    logGroup.grantWrite(this.role);
+    scaffold.logGroup.grantWrite(this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      ...bundledFunctionProps(REMEDIATOR_BUNDLE, scaffold, props.entry),
       functionName: NAMES.remediatorFunction,
       description: 'sg-guard: removes internet exposure of SSH from security groups',
-      entry: props.entry ?? REMEDIATOR_BUNDLE.entry,
-      handler: REMEDIATOR_BUNDLE.handlerExport,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(60),
-      role: this.role,
-      logGroup,
       environment: remediatorEnvironment(settings),
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
-      retryAttempts: 2,
-      bundling: {
-        minify: REMEDIATOR_BUNDLE.minify,
-        sourceMap: REMEDIATOR_BUNDLE.sourcemap,
-        target: REMEDIATOR_BUNDLE.target,
-        format: nodejs.OutputFormat.ESM,
-        mainFields: [...REMEDIATOR_BUNDLE.mainFields],
-        banner: REMEDIATOR_BUNDLE.banner,
-        externalModules: [...REMEDIATOR_BUNDLE.external],
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
     });
   }
 
