@@ -5,6 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import type { AccountPolicy, AccountPolicyReader, Mode } from '@sg-guard/remediation-core';
 import { awsErrorCode, InvalidModeMapEntryError, ModeMapUnreadableError } from './errors.js';
 import { modeMapKey, parseModeMapEntry } from './mode-map-entry.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** Codes S3 answers for an object that does not exist (GetObject `NoSuchKey`, HEAD `NotFound`). */
 const ABSENT_CODES = new Set(['NoSuchKey', 'NotFound']);
@@ -55,19 +56,13 @@ export class ModeMapPolicyReader implements AccountPolicyReader {
   private readonly s3: S3Client;
   private readonly bucket: string;
   private readonly defaultMode: Mode;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-  private readonly cache = new Map<
-    string,
-    { readonly policy: Promise<AccountPolicy>; readonly expiresAt: number }
-  >();
+  private readonly cache: TtlCache<AccountPolicy>;
 
   constructor(options: ModeMapPolicyReaderOptions) {
     this.s3 = options.s3;
     this.bucket = options.bucket;
     this.defaultMode = options.defaultMode;
-    this.ttlMs = options.ttlMs ?? 300_000;
-    this.now = options.now ?? Date.now;
+    this.cache = new TtlCache(options.ttlMs ?? 300_000, options.now ?? Date.now);
   }
 
   /**
@@ -77,15 +72,7 @@ export class ModeMapPolicyReader implements AccountPolicyReader {
    * @throws InvalidModeMapEntryError when the object is not a valid entry for the account.
    */
   policyFor(accountId: string): Promise<AccountPolicy> {
-    const now = this.now();
-    const cached = this.cache.get(accountId);
-    if (cached && cached.expiresAt > now) return cached.policy;
-    const policy = this.read(accountId);
-    this.cache.set(accountId, { policy, expiresAt: now + this.ttlMs });
-    policy.catch(() => {
-      if (this.cache.get(accountId)?.policy === policy) this.cache.delete(accountId);
-    });
-    return policy;
+    return this.cache.get(accountId, () => this.read(accountId));
   }
 
   private async read(accountId: string): Promise<AccountPolicy> {

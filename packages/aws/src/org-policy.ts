@@ -17,6 +17,7 @@ import {
   resolveAccountPolicy,
 } from '@sg-guard/remediation-core';
 import { AwsAdapterError, callAws } from './errors.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** Organizations nests OUs at most five deep; more parents than this means a broken answer. */
 const MAX_CHAIN_LENGTH = 7;
@@ -50,51 +51,29 @@ export interface OrganizationsPolicyReaderOptions {
 export class OrganizationsPolicyReader implements AccountPolicyReader {
   private readonly organizations: OrganizationsClient;
   private readonly defaultMode: Mode;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-  private readonly cache = new Map<
-    string,
-    { readonly policy: Promise<AccountPolicy>; readonly expiresAt: number }
-  >();
+  private readonly cache: TtlCache<AccountPolicy>;
   /**
    * Tags and parents per organization resource, for the same TTL: accounts of one OU share its
    * and the root's answers, so an org-wide audit asks for each OU once, not once per account.
    */
-  private readonly resources = new Map<
-    string,
-    { readonly value: Promise<unknown>; readonly expiresAt: number }
-  >();
+  private readonly resources: TtlCache<unknown>;
 
   constructor(options: OrganizationsPolicyReaderOptions) {
     this.organizations = options.organizations;
     this.defaultMode = options.defaultMode;
-    this.ttlMs = options.ttlMs ?? 300_000;
-    this.now = options.now ?? Date.now;
+    const ttlMs = options.ttlMs ?? 300_000;
+    const now = options.now ?? Date.now;
+    this.cache = new TtlCache(ttlMs, now);
+    this.resources = new TtlCache(ttlMs, now);
   }
 
   policyFor(accountId: string): Promise<AccountPolicy> {
-    const now = this.now();
-    const cached = this.cache.get(accountId);
-    if (cached && cached.expiresAt > now) return cached.policy;
-    const policy = this.read(accountId);
-    this.cache.set(accountId, { policy, expiresAt: now + this.ttlMs });
-    policy.catch(() => {
-      if (this.cache.get(accountId)?.policy === policy) this.cache.delete(accountId);
-    });
-    return policy;
+    return this.cache.get(accountId, () => this.read(accountId));
   }
 
   /** One read per resource and TTL, shared by concurrent callers; a failed read is forgotten. */
   private remember<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = this.now();
-    const cached = this.resources.get(key);
-    if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
-    const value = load();
-    this.resources.set(key, { value, expiresAt: now + this.ttlMs });
-    value.catch(() => {
-      if (this.resources.get(key)?.value === value) this.resources.delete(key);
-    });
-    return value;
+    return this.resources.get(key, load) as Promise<T>;
   }
 
   private async read(accountId: string): Promise<AccountPolicy> {
