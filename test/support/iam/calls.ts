@@ -137,19 +137,20 @@ function queryCall(request: RecordedRequest, naming: Naming): IamRequest[] {
 
 type Item = Record<string, { TableName?: string } | undefined>;
 
+/** A call of an action without resource types (authorized on `*`). */
+const onAnyResource = (request: RecordedRequest, action: string, account: string): IamRequest => ({
+  accessKeyId: request.accessKeyId,
+  call: action,
+  action,
+  resource: '*',
+  resourceAccount: account,
+  context: {},
+});
+
 /** AWS Config: no resource-level permissions for its recorder and channel calls (`*`). */
 function configCall(request: RecordedRequest, operation: string, account: string): IamRequest[] {
   const call = `config:${operation}`;
-  const calls: IamRequest[] = [
-    {
-      accessKeyId: request.accessKeyId,
-      call,
-      action: call,
-      resource: '*',
-      resourceAccount: account,
-      context: {},
-    },
-  ];
+  const calls = [onAnyResource(request, call, account)];
   if (operation === 'PutConfigurationRecorder') {
     // Config runs the recorder as the role it is given: the caller must be allowed to pass it.
     const body = JSON.parse(request.body || '{}') as {
@@ -178,17 +179,7 @@ function jsonCall(request: RecordedRequest, naming: Naming): IamRequest[] {
   const account = naming.accountOf(request.accessKeyId);
   if (request.service === 'organizations') {
     // Every Organizations action the tools call is granted on `*` (read-only listing).
-    const call = `organizations:${operation}`;
-    return [
-      {
-        accessKeyId: request.accessKeyId,
-        call,
-        action: call,
-        resource: '*',
-        resourceAccount: account,
-        context: {},
-      },
-    ];
+    return [onAnyResource(request, `organizations:${operation}`, account)];
   }
   if (request.service === 'config') return configCall(request, operation, account);
   if (request.service !== 'dynamodb')
