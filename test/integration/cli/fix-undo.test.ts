@@ -30,6 +30,10 @@ const freshEstate = async () => {
 
 const idOf = (name: keyof CliEstate['credentials']) => estate.organization.accounts[name].accountId;
 
+/** `sg-guard fix <args> --yes --records <records>`: applies without asking, records kept. */
+const fixWithoutAsking = (...args: string[]) =>
+  sgGuard(memoryIo(), 'fix', ...args, '--yes', '--records', records);
+
 /** The rule sets `fix` should leave: exposed groups in `accounts` as the shape says, all else as before. */
 function expectedAfterFix(
   before: Record<string, string[]>,
@@ -65,18 +69,13 @@ describe('fix', () => {
     const before = await allRuleSets(estate);
 
     // Act
-    const { code, stdout } = await sgGuard(
-      memoryIo(),
-      'fix',
+    const { code, stdout } = await fixWithoutAsking(
       '--org',
       '--regions',
       BOTH,
       // The repository's config deploys notify; this estate's untagged account enforces.
       '--default-mode',
       'enforce',
-      '--yes',
-      '--records',
-      records,
     );
 
     // Assess
@@ -111,9 +110,7 @@ describe('fix', () => {
     );
 
     // Act
-    const fix = await sgGuard(
-      memoryIo(),
-      'fix',
+    const fix = await fixWithoutAsking(
       '--org',
       '--regions',
       BOTH,
@@ -122,9 +119,6 @@ describe('fix', () => {
       'enforce',
       '--strategy',
       'revoke',
-      '--yes',
-      '--records',
-      records,
       '--json',
     );
     const audit = await sgGuard(
@@ -150,27 +144,20 @@ describe('fix', () => {
     const before = await allRuleSets(estate);
 
     // Act
-    const declined = await sgGuard(
-      memoryIo({ tty: true, stdinText: 'n\n' }),
-      'fix',
-      '--accounts',
-      idOf('enforced'),
-      '--regions',
-      BOTH,
-      '--records',
-      records,
-    );
+    const answering = (answer: string) =>
+      sgGuard(
+        memoryIo({ tty: true, stdinText: answer }),
+        'fix',
+        '--accounts',
+        idOf('enforced'),
+        '--regions',
+        BOTH,
+        '--records',
+        records,
+      );
+    const declined = await answering('n\n');
     const unchanged = await allRuleSets(estate);
-    const accepted = await sgGuard(
-      memoryIo({ tty: true, stdinText: 'yes\n' }),
-      'fix',
-      '--accounts',
-      idOf('enforced'),
-      '--regions',
-      BOTH,
-      '--records',
-      records,
-    );
+    const accepted = await answering('yes\n');
 
     // Assess
     expect(declined.code).toBe(1);
@@ -244,24 +231,32 @@ async function publishRecords(): Promise<void> {
   }
 }
 
+/** Fixes the enforcing account alone (default mode enforce) and publishes its records. */
+async function fixEnforcedAccount(): Promise<void> {
+  await fixWithoutAsking(
+    '--accounts',
+    idOf('enforced'),
+    '--regions',
+    BOTH,
+    '--default-mode',
+    'enforce',
+  );
+  await publishRecords();
+}
+
 describe('undo', () => {
   beforeEach(freshEstate);
 
   it('restores the original rule set exactly, descriptions included', async () => {
     // Prepare
     const before = await allRuleSets(estate);
-    await sgGuard(
-      memoryIo(),
-      'fix',
+    await fixWithoutAsking(
       '--org',
       '--regions',
       BOTH,
       '--no-org-tags',
       '--default-mode',
       'enforce',
-      '--yes',
-      '--records',
-      records,
     );
     expect(await allRuleSets(estate)).not.toEqual(before);
     await publishRecords();
@@ -277,20 +272,7 @@ describe('undo', () => {
 
   it('skips what is already in place when run twice, and reports each step', async () => {
     // Prepare
-    await sgGuard(
-      memoryIo(),
-      'fix',
-      '--accounts',
-      idOf('enforced'),
-      '--regions',
-      BOTH,
-      '--default-mode',
-      'enforce',
-      '--yes',
-      '--records',
-      records,
-    );
-    await publishRecords();
+    await fixEnforcedAccount();
     await sgGuard(memoryIo(), 'undo', '--records', records, '--yes');
     const restored = await allRuleSets(estate);
 
@@ -314,20 +296,7 @@ describe('undo', () => {
 
   it('reads records from stdin and changes nothing with --dry-run', async () => {
     // Prepare
-    await sgGuard(
-      memoryIo(),
-      'fix',
-      '--accounts',
-      idOf('enforced'),
-      '--regions',
-      BOTH,
-      '--default-mode',
-      'enforce',
-      '--yes',
-      '--records',
-      records,
-    );
-    await publishRecords();
+    await fixEnforcedAccount();
     const fixed = await allRuleSets(estate);
     const text = await readFile(records, 'utf8');
 
