@@ -9,7 +9,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   paginateQuery,
-  paginateScan,
   type QueryCommandInput,
   TransactionCanceledException,
   type TransactWriteItem,
@@ -19,20 +18,28 @@ import {
 import {
   type BeginRequest,
   type BeginResult,
-  type HeadState,
   LEDGER_TABLE,
   type LedgerEntry,
   type LedgerHead,
   type RemediationLedger,
-  readLedgerEntry,
 } from '@sg-guard/remediation-core';
 import {
-  classifyAwsError,
-  hasAwsCode,
-  InvalidLedgerEntryError,
-  LedgerConflictError,
-  LedgerMissingError,
-} from './errors.js';
+  entryOf,
+  type HeadChange,
+  headKey,
+  headOf,
+  headUpdateInput,
+  N,
+  PK,
+  recordItem,
+  S,
+  SK,
+  TTL,
+} from './dynamodb-ledger-items.js';
+import { type RecentFix, scanRecentFixes } from './dynamodb-ledger-recent-fixes.js';
+import { classifyAwsError, hasAwsCode, LedgerConflictError, LedgerMissingError } from './errors.js';
+
+export type { RecentFix } from './dynamodb-ledger-recent-fixes.js';
 
 /** Options of {@link DynamoDbLedger}. */
 export interface DynamoDbLedgerOptions {
@@ -43,10 +50,6 @@ export interface DynamoDbLedgerOptions {
   /** Clock in epoch milliseconds, for the records' TTL. @default Date.now */
   readonly now?: () => number;
 }
-
-const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = LEDGER_TABLE;
-const S = (value: string): AttributeValue => ({ S: value });
-const N = (value: number): AttributeValue => ({ N: String(value) });
 
 /**
  * {@link RemediationLedger} over DynamoDB. Every head change is one conditional write on the
@@ -248,34 +251,11 @@ export class DynamoDbLedger implements RemediationLedger {
    * Scan of the table reading only four attributes: for the audit, not for the remediator.
    */
   async listRecentFixes(since: number): Promise<RecentFix[]> {
-    const items: Record<string, AttributeValue>[] = [];
     try {
-      const pages = paginateScan(
-        { client: this.dynamodb },
-        {
-          TableName: this.tableName,
-          FilterExpression:
-            'attribute_exists(exposureSeconds) AND #status = :published AND createdAt >= :since',
-          ProjectionExpression: '#pk, recordId, createdAt, exposureSeconds',
-          ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':published': S('published'),
-            ':since': S(new Date(since).toISOString()),
-          },
-        },
-      );
-      for await (const page of pages) items.push(...(page.Items ?? []));
+      return await scanRecentFixes(this.dynamodb, this.tableName, since);
     } catch (error) {
       throw this.classify(error, 'dynamodb:Scan');
     }
-    return items
-      .map((item) => ({
-        groupId: item[PK]?.S ?? '',
-        recordId: item.recordId?.S ?? '',
-        time: item.createdAt?.S ?? '',
-        exposureSeconds: Number(item.exposureSeconds?.N ?? 0),
-      }))
-      .sort((a, b) => a.time.localeCompare(b.time));
   }
 
   async getHead(groupId: string): Promise<LedgerHead | undefined> {
@@ -321,14 +301,7 @@ export class DynamoDbLedger implements RemediationLedger {
   ): Promise<number> {
     try {
       await this.dynamodb.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: headKey(groupId),
-          UpdateExpression: change.update,
-          ConditionExpression: change.condition,
-          ExpressionAttributeNames: { ...change.names, '#version': 'version' },
-          ExpressionAttributeValues: { ...change.values, ':expected': N(version), ':one': N(1) },
-        }),
+        new UpdateItemCommand(headUpdateInput(this.tableName, groupId, version, change)),
       );
       return version + 1;
     } catch (error) {
@@ -340,38 +313,11 @@ export class DynamoDbLedger implements RemediationLedger {
   }
 
   private headUpdate(groupId: string, version: number, change: HeadChange): TransactWriteItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: headKey(groupId),
-        UpdateExpression: change.update,
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { ...change.names, '#version': 'version' },
-        ExpressionAttributeValues: { ...change.values, ':expected': N(version), ':one': N(1) },
-      },
-    };
+    return { Update: headUpdateInput(this.tableName, groupId, version, change) };
   }
 
   private recordPut(entry: LedgerEntry): TransactWriteItem {
-    const expiresAt = Math.floor(this.now() / 1000) + LEDGER_TABLE.retentionDays * 86_400;
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          [PK]: S(entry.groupId),
-          [SK]: S(`${LEDGER_TABLE.recordPrefix}${entry.recordId}`),
-          recordId: S(entry.recordId),
-          status: S(entry.status),
-          createdAt: S(entry.createdAt),
-          entry: S(JSON.stringify(entry)),
-          [TTL]: N(expiresAt),
-          // Top level, so the audit can read exposure windows without parsing every entry.
-          ...(entry.record?.exposureSeconds !== undefined && {
-            exposureSeconds: N(entry.record.exposureSeconds),
-          }),
-        },
-      },
-    };
+    return { Put: { TableName: this.tableName, Item: recordItem(entry, this.now()) } };
   }
 
   private async transact(groupId: string, items: TransactWriteItem[]): Promise<void> {
@@ -393,53 +339,4 @@ export class DynamoDbLedger implements RemediationLedger {
     }
     return classifyAwsError(error, action, groupRef);
   }
-}
-
-/** A published fix with its exposure window (from the call that opened the group to the fix). */
-export interface RecentFix {
-  readonly groupId: string;
-  readonly recordId: string;
-  /** ISO 8601: when the entry was written. */
-  readonly time: string;
-  readonly exposureSeconds: number;
-}
-
-interface HeadChange {
-  readonly update: string;
-  readonly names: Record<string, string>;
-  readonly values: Record<string, AttributeValue>;
-}
-
-function headKey(groupId: string): Record<string, AttributeValue> {
-  return { [PK]: S(LEDGER_TABLE.headPartition), [SK]: S(groupId) };
-}
-
-function headOf(groupId: string, item: Record<string, AttributeValue>): LedgerHead {
-  const number = (name: string) =>
-    item[name]?.N !== undefined ? Number(item[name]?.N) : undefined;
-  const state = (item.state?.S ?? 'idle') as HeadState;
-  const leaseExpiresAt = number('leaseExpiresAt');
-  const lastClosedAt = number('lastClosedAt');
-  const lastRecordId = item.lastRecordId?.S;
-  return {
-    groupId,
-    state,
-    version: number('version') ?? 0,
-    ...(leaseExpiresAt !== undefined ? { leaseExpiresAt } : {}),
-    ...(lastClosedAt !== undefined ? { lastClosedAt } : {}),
-    ...(lastRecordId !== undefined ? { lastRecordId } : {}),
-    ...(item.entry?.S ? { entry: entryOf(item, `head/${groupId}`) } : {}),
-  };
-}
-
-function entryOf(item: Record<string, AttributeValue>, where: string): LedgerEntry {
-  let json: unknown;
-  try {
-    json = JSON.parse(item.entry?.S ?? '');
-  } catch {
-    throw new InvalidLedgerEntryError(where, ['entry: not JSON']);
-  }
-  const { entry, issues } = readLedgerEntry(json);
-  if (!entry) throw new InvalidLedgerEntryError(where, issues);
-  return entry;
 }
