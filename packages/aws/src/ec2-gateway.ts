@@ -4,14 +4,8 @@
  */
 import {
   AuthorizeSecurityGroupIngressCommand,
-  DescribeSecurityGroupsCommand,
-  type DescribeSecurityGroupsCommandInput,
   type EC2Client,
-  paginateDescribeSecurityGroupRules,
-  paginateGetManagedPrefixListEntries,
   RevokeSecurityGroupIngressCommand,
-  type SecurityGroup,
-  type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import {
   type GroupSnapshot,
@@ -24,19 +18,12 @@ import {
   rulesFromSecurityGroupRules,
   type SecurityGroupGateway,
   sameAccess,
-  tagsToRecord,
   toIpPermission,
 } from '@sg-guard/remediation-core';
+import { describeGroup, describeRules, fetchPrefixList, snapshotOf } from './ec2-gateway-reads.js';
 import { AwsAdapterError, classifyAwsError, hasAwsCode } from './errors.js';
 
-/** Codes EC2 sends for an id that is well-formed but unknown, or not even well-formed. */
-const GROUP_MISSING = [
-  'InvalidGroup.NotFound',
-  'InvalidGroupId.Malformed',
-  'InvalidGroupId.NotFound',
-];
 const RULE_MISSING = ['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound'];
-const PREFIX_LIST_MISSING = ['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound'];
 
 /** Options of {@link Ec2SecurityGroupGateway}. */
 export interface Ec2GatewayOptions {
@@ -87,15 +74,15 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
     if (ref.groupId) {
       const groupId = ref.groupId;
       const [group, rules] = await Promise.all([
-        this.describeGroup({ GroupIds: [groupId] }, groupId),
-        this.describeRules(groupId),
+        describeGroup(this.ec2, { GroupIds: [groupId] }, groupId),
+        describeRules(this.ec2, groupId),
       ]);
       return group && snapshotOf(group, rules);
     }
     if (ref.groupName) {
-      const group = await this.describeGroup({ GroupNames: [ref.groupName] }, ref.groupName);
+      const group = await describeGroup(this.ec2, { GroupNames: [ref.groupName] }, ref.groupName);
       if (!group?.GroupId) return undefined;
-      return snapshotOf(group, await this.describeRules(group.GroupId));
+      return snapshotOf(group, await describeRules(this.ec2, group.GroupId));
     }
     throw new AwsAdapterError('AWS_ERROR', 'a group reference needs a groupId or a groupName');
   }
@@ -112,7 +99,7 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
     );
     await Promise.all(
       stale.map(async (id) => {
-        const entries = await this.fetchPrefixList(id);
+        const entries = await fetchPrefixList(this.ec2, id);
         if (entries) this.prefixLists.set(id, { entries, expiresAt: now + this.prefixListTtlMs });
         else this.prefixLists.delete(id);
       }),
@@ -290,78 +277,9 @@ export class Ec2SecurityGroupGateway implements SecurityGroupGateway {
       return match?.ruleId ? { ...rule, ruleId: match.ruleId } : withoutId(rule);
     });
   }
-
-  private async describeGroup(
-    input: DescribeSecurityGroupsCommandInput,
-    groupRef: string,
-  ): Promise<SecurityGroup | undefined> {
-    let groups: SecurityGroup[];
-    try {
-      groups = (await this.ec2.send(new DescribeSecurityGroupsCommand(input))).SecurityGroups ?? [];
-    } catch (error) {
-      if (hasAwsCode(error, ...GROUP_MISSING)) return undefined;
-      throw classifyAwsError(error, 'ec2:DescribeSecurityGroups', groupRef);
-    }
-    if (groups.length > 1) {
-      throw new AwsAdapterError(
-        'AMBIGUOUS_GROUP',
-        `${groups.length} security groups are named ${groupRef}; cannot tell which one is meant`,
-      );
-    }
-    return groups[0];
-  }
-
-  private async describeRules(groupId: string): Promise<SecurityGroupRule[]> {
-    const rules: SecurityGroupRule[] = [];
-    try {
-      const pages = paginateDescribeSecurityGroupRules(
-        { client: this.ec2, pageSize: 1000 },
-        { Filters: [{ Name: 'group-id', Values: [groupId] }] },
-      );
-      for await (const page of pages) rules.push(...(page.SecurityGroupRules ?? []));
-    } catch (error) {
-      if (hasAwsCode(error, ...GROUP_MISSING)) return [];
-      throw classifyAwsError(error, 'ec2:DescribeSecurityGroupRules', groupId);
-    }
-    return rules;
-  }
-
-  private async fetchPrefixList(prefixListId: string): Promise<string[] | undefined> {
-    const cidrs: string[] = [];
-    try {
-      const pages = paginateGetManagedPrefixListEntries(
-        { client: this.ec2, pageSize: 100 },
-        { PrefixListId: prefixListId },
-      );
-      for await (const page of pages) {
-        for (const entry of page.Entries ?? []) if (entry.Cidr) cidrs.push(entry.Cidr);
-      }
-    } catch (error) {
-      if (hasAwsCode(error, ...PREFIX_LIST_MISSING)) return undefined;
-      throw classifyAwsError(error, 'ec2:GetManagedPrefixListEntries');
-    }
-    return cidrs;
-  }
 }
 
 function withoutId(rule: RuleToAuthorize): RecordedRule {
   const { ruleId: _ignored, ...rest } = rule as RecordedRule;
   return rest;
-}
-
-function snapshotOf(group: SecurityGroup, rules: readonly SecurityGroupRule[]): GroupSnapshot {
-  if (!group.GroupId) {
-    throw new AwsAdapterError('AWS_ERROR', 'DescribeSecurityGroups returned a group without an id');
-  }
-  return {
-    groupId: group.GroupId,
-    ...(group.GroupName ? { groupName: group.GroupName } : {}),
-    ...(group.VpcId ? { vpcId: group.VpcId } : {}),
-    ...(group.OwnerId ? { ownerId: group.OwnerId } : {}),
-    tags: tagsToRecord(group.Tags),
-    // The `group-id` filter already selects the group; checking again costs nothing.
-    rules: rulesFromSecurityGroupRules(
-      rules.filter((rule) => rule.GroupId === undefined || rule.GroupId === group.GroupId),
-    ),
-  };
 }
