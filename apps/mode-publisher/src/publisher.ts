@@ -3,13 +3,15 @@
  * core's `resolveAccountPolicy` (the one implementation of the tag chain); Organizations is read
  * through `OrganizationDirectory`, the bucket written through `ModeMapWriter`.
  */
-import type {
-  ModeMapEntry,
-  ModeMapListing,
-  ModeMapWriter,
-  OrganizationDirectory,
-  OrganizationMember,
-  PublishedEntry,
+import {
+  createLimiter,
+  type Limiter,
+  type ModeMapEntry,
+  type ModeMapListing,
+  type ModeMapWriter,
+  type OrganizationDirectory,
+  type OrganizationMember,
+  type PublishedEntry,
 } from '@sg-guard/aws';
 import { type AccountPolicy, type Mode, resolveAccountPolicy } from '@sg-guard/remediation-core';
 import type { ModeTrigger } from './events.js';
@@ -92,7 +94,7 @@ export async function runModeTrigger(
 class Pass {
   private readonly directory: OrganizationDirectory;
   private readonly now: Date;
-  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly limit: Limiter;
   private resolved = 0;
   private unchanged = 0;
   private readonly changes: ModeMapChange[] = [];
@@ -177,24 +179,4 @@ class Pass {
     }
     return policy;
   }
-}
-
-/** At most `limit` tasks run at once; the rest wait in order. */
-function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
-  };
-  return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  };
 }

@@ -4,6 +4,7 @@
 
 export * from './accounts.js';
 export * from './clients.js';
+export * from './concurrency.js';
 export * from './credentials.js';
 export * from './dynamodb-ledger.js';
 export * from './ec2-gateway.js';

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { PolicyLevel, PolicyLevelKind } from '@sg-guard/remediation-core';
 import type { ClientSettings } from './clients.js';
+import { createLimiter, type Limiter } from './concurrency.js';
 import { AwsAdapterError, callAws, hasAwsCode } from './errors.js';
 
 /** Organizations nests OUs at most five deep; more parents than this means a broken answer. */
@@ -64,7 +65,7 @@ export interface OrganizationDirectoryOptions {
  */
 export class OrganizationDirectory {
   private readonly organizations: OrganizationsClient;
-  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly limit: Limiter;
   private readonly cache = new Map<string, Promise<unknown>>();
 
   constructor(options: OrganizationDirectoryOptions) {
@@ -132,18 +133,19 @@ export class OrganizationDirectory {
     parent: OrganizationParent,
     above: readonly PolicyLevel[],
   ): Promise<OrganizationMember[]> {
-    const level: PolicyLevel = { ...parent, tags: await this.tags(parent.id) };
-    const chain = [level, ...above];
+    // The parent's tags and both listings are independent reads: queue the three at once.
+    const [tags, units, accounts] = await Promise.all([
+      this.tags(parent.id),
+      this.unitsIn(parent.id),
+      this.accountsIn(parent.id),
+    ]);
+    const chain = [{ ...parent, tags }, ...above];
     if (chain.length >= MAX_CHAIN_LENGTH) {
       throw new AwsAdapterError(
         'AWS_ERROR',
         `OU ${parent.id} is nested deeper than Organizations allows`,
       );
     }
-    const [units, accounts] = await Promise.all([
-      this.unitsIn(parent.id),
-      this.accountsIn(parent.id),
-    ]);
     const direct = await Promise.all(
       accounts.map(async (account) => ({
         accountId: account.id,
@@ -267,26 +269,6 @@ export class OrganizationDirectory {
     });
     return value;
   }
-}
-
-/** At most `limit` tasks run at once; the rest wait in order. */
-function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
-  };
-  return async (task) => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running += 1;
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  };
 }
 
 /**

@@ -2,6 +2,7 @@
  * Gathers an audit: every account-region scanned in bulk, every group assessed and planned by
  * the core. Nothing here prints; progress is reported through a callback.
  */
+import { createLimiter } from '@sg-guard/aws';
 import {
   type AccountPolicy,
   decide,
@@ -9,7 +10,6 @@ import {
   type PrefixListEntries,
   type RemediationStrategy,
 } from '@sg-guard/remediation-core';
-import { createLimiter } from '../concurrency.js';
 import { type ErrorSummary, summarizeError } from '../handle-error.js';
 import {
   type AccountAudit,

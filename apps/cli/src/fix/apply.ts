@@ -3,6 +3,7 @@
  * same EC2 gateway and policy reader the Lambda uses: modes, exemptions and strategy respected.
  */
 import { randomUUID } from 'node:crypto';
+import { createLimiter } from '@sg-guard/aws';
 import {
   type AccountPolicyReader,
   type NoticePublisher,
@@ -14,7 +15,6 @@ import {
   type SecurityGroupGateway,
 } from '@sg-guard/remediation-core';
 import type { AuditReport } from '../audit/report.js';
-import { createLimiter } from '../concurrency.js';
 import { type ErrorSummary, summarizeError } from '../handle-error.js';
 import type { LedgerKind, TableOrMemoryLedger } from './ledger.js';
 

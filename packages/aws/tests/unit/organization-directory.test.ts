@@ -148,6 +148,51 @@ describe('OrganizationDirectory.allAccounts', () => {
     expect(most).toBe(2);
   });
 
+  it("lists a parent's OUs and accounts while its tags are still being read", async () => {
+    // Prepare: the root's tags answer only once both of the root's listings have been asked.
+    let releaseRootTags: () => void = () => undefined;
+    const rootTagsHeld = new Promise<void>((resolve) => {
+      releaseRootTags = resolve;
+    });
+    orgMock.on(ListTagsForResourceCommand).callsFake(async ({ ResourceId }) => {
+      if (ResourceId === ROOT) await rootTagsHeld;
+      return {
+        Tags: Object.entries(TAGS[ResourceId] ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      };
+    });
+    const listed = new Set<string>();
+    const listing = (name: string) => () => {
+      listed.add(name);
+      if (listed.size === 2) releaseRootTags();
+    };
+    orgMock.on(ListOrganizationalUnitsForParentCommand, { ParentId: ROOT }).callsFake(() => {
+      listing('units')();
+      return { OrganizationalUnits: [{ Id: WORKLOADS }] };
+    });
+    orgMock.on(ListAccountsForParentCommand, { ParentId: ROOT }).callsFake(() => {
+      listing('accounts')();
+      return { Accounts: [{ Id: '100000000000', Name: 'name-100000000000', State: 'ACTIVE' }] };
+    });
+
+    // Act
+    const members = await new OrganizationDirectory({
+      organizations,
+      concurrency: 3,
+    }).allAccounts();
+
+    // Assess
+    expect(members.map((member) => member.accountId)).toEqual([
+      '100000000000',
+      '200000000000',
+      '300000000000',
+    ]);
+    expect(members[0]?.chain.at(-1)).toEqual({
+      kind: 'root',
+      id: ROOT,
+      tags: { 'sg-guard:mode': 'enforce' },
+    });
+  });
+
   it('throws ThrottledError when Organizations keeps throttling after the retries', async () => {
     // Prepare
     orgMock
