@@ -11,6 +11,7 @@ import type {
   PlanOptions,
   RemediationPlan,
   RemediationStrategy,
+  RuleSource,
   RuleToAuthorize,
 } from '../model.js';
 import { narrowExposure } from './narrow.js';
@@ -24,9 +25,14 @@ export const DEFAULT_STRATEGY: RemediationStrategy = 'narrow';
 /** Every way to close an exposure: narrow the exposing rules, or revoke them. */
 export const STRATEGIES = ['narrow', 'revoke'] as const satisfies readonly RemediationStrategy[];
 
-/** Families a rule counts against: its CIDR's, or both for prefix lists and security groups. */
-function familiesOf(rule: RuleToAuthorize): readonly AddressFamily[] {
-  return rule.source.kind === 'cidr' ? [rule.source.family] : ['ipv4', 'ipv6'];
+/** Counts a rule against its CIDR's family, or both for prefix lists and security groups. */
+function count(counts: Record<AddressFamily, number>, rule: RuleToAuthorize): void {
+  if (rule.source.kind === 'cidr') {
+    counts[rule.source.family] += 1;
+  } else {
+    counts.ipv4 += 1;
+    counts.ipv6 += 1;
+  }
 }
 
 /**
@@ -38,26 +44,34 @@ export function peakRuleCounts(
   authorize: readonly RuleToAuthorize[],
 ): Record<AddressFamily, number> {
   const counts: Record<AddressFamily, number> = { ipv4: 0, ipv6: 0 };
-  for (const rule of [...rules, ...authorize]) {
-    for (const family of familiesOf(rule)) counts[family] += 1;
-  }
+  for (const rule of rules) count(counts, rule);
+  for (const rule of authorize) count(counts, rule);
   return counts;
 }
 
 /**
- * What a rule grants, as a string. Rules of an assessment are canonical (`toGroupSnapshot`), and
- * so are the narrowed rules built from them, so equal access means equal keys. Security group
- * ids are unique across accounts, so the account id is left out.
+ * Whether two rules grant the same: same protocol, ports, source kind and source id. Rules of an
+ * assessment are canonical (`toGroupSnapshot`), and so are the narrowed rules built from them, so
+ * equal access means equal fields. Security group ids are unique across accounts, so the account
+ * id is left out.
  */
-function accessKey(rule: RuleToAuthorize): string {
-  const { source } = rule;
-  const from =
-    source.kind === 'cidr'
-      ? source.cidr
-      : source.kind === 'prefix-list'
-        ? source.prefixListId
-        : source.groupId;
-  return `${rule.protocol} ${rule.fromPort} ${rule.toPort} ${source.kind} ${from}`;
+function sameGrant(a: RuleToAuthorize, b: RuleToAuthorize): boolean {
+  return (
+    a.protocol === b.protocol &&
+    a.fromPort === b.fromPort &&
+    a.toPort === b.toPort &&
+    a.source.kind === b.source.kind &&
+    sourceId(a.source) === sourceId(b.source)
+  );
+}
+
+/** The CIDR, prefix list id or group id of a source. */
+function sourceId(source: RuleSource): string {
+  return source.kind === 'cidr'
+    ? source.cidr
+    : source.kind === 'prefix-list'
+      ? source.prefixListId
+      : source.groupId;
 }
 
 function validated(options: PlanOptions): { strategy: RemediationStrategy; ruleQuota: number } {
@@ -70,6 +84,25 @@ function validated(options: PlanOptions): { strategy: RemediationStrategy; ruleQ
     throw new InvalidSettingsError('ruleQuota', `expected a positive integer, got ${ruleQuota}`);
   }
   return { strategy, ruleQuota };
+}
+
+/** A plan that revokes the exposing rules and authorizes nothing. */
+function revokePlan(
+  assessment: Assessment,
+  strategy: RemediationStrategy,
+  appliedStrategy: RemediationStrategy,
+  revoke: readonly InboundRule[],
+  fallbackReason?: string,
+): RemediationPlan {
+  const plan: RemediationPlan = {
+    groupId: assessment.groupId,
+    strategy,
+    appliedStrategy,
+    authorize: [],
+    revoke,
+    dropped: [],
+  };
+  return fallbackReason === undefined ? plan : Object.assign(plan, { fallbackReason });
 }
 
 /**
@@ -98,32 +131,28 @@ export function planRemediation(
 ): RemediationPlan {
   const { strategy, ruleQuota } = validated(options);
   const revoke = assessment.exposures.map((exposure) => exposure.rule);
-  const revokePlan = (appliedStrategy: RemediationStrategy, fallbackReason?: string) => {
-    const plan: RemediationPlan = {
-      groupId: assessment.groupId,
-      strategy,
-      appliedStrategy,
-      authorize: [],
-      revoke,
-      dropped: [],
-    };
-    return fallbackReason === undefined ? plan : Object.assign(plan, { fallbackReason });
-  };
-  if (strategy === 'revoke' || revoke.length === 0) return revokePlan(strategy);
+  if (strategy === 'revoke' || revoke.length === 0) {
+    return revokePlan(assessment, strategy, strategy, revoke);
+  }
 
-  const revokedIds = new Set(revoke.flatMap((rule) => (rule.ruleId ? [rule.ruleId] : [])));
-  const kept = assessment.rules.filter(
-    (rule: InboundRule) => !revoke.includes(rule) && !(rule.ruleId && revokedIds.has(rule.ruleId)),
-  );
-  const granted = new Set(kept.map(accessKey));
+  const revokedIds = new Set<string>();
+  for (const rule of revoke) if (rule.ruleId) revokedIds.add(rule.ruleId);
+  // What the group grants after the plan, to leave out an authorization it already has. A
+  // narrowed rule keeps its exposing rule's source, so only kept rules from one of those
+  // sources can grant it: the others (most of a group's rules) are not collected.
+  const granted: RuleToAuthorize[] = [];
+  for (const rule of assessment.rules) {
+    if (!revoke.some((revoked) => sourceId(revoked.source) === sourceId(rule.source))) continue;
+    if (revoke.includes(rule) || (rule.ruleId && revokedIds.has(rule.ruleId))) continue;
+    granted.push(rule);
+  }
   const authorize: RuleToAuthorize[] = [];
   const dropped: DroppedAccess[] = [];
   for (const exposure of assessment.exposures) {
     const narrowing = narrowExposure(exposure);
     for (const rule of narrowing.authorize) {
-      const key = accessKey(rule);
-      if (granted.has(key)) continue;
-      granted.add(key);
+      if (granted.some((other) => sameGrant(other, rule))) continue;
+      granted.push(rule);
       authorize.push(rule);
     }
     if (narrowing.dropped) dropped.push(narrowing.dropped);
@@ -134,7 +163,10 @@ export function planRemediation(
   if (over.length > 0) {
     const detail = over.map((family) => `${family} ${peak[family]}`).join(', ');
     return revokePlan(
+      assessment,
+      strategy,
       'revoke',
+      revoke,
       `narrowing would need ${authorize.length} new rule(s), bringing the group to ${detail} inbound rules, over the quota of ${ruleQuota} per family; revoking the exposing rules instead`,
     );
   }
