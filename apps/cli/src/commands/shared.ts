@@ -6,19 +6,10 @@ import {
   DEFAULT_GUARDED_PORTS,
   DEFAULT_STRATEGY,
   MODES,
-  type Mode,
-  type RemediationStrategy,
   STRATEGIES,
 } from '@sg-guard/remediation-core';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import type { AwsAuditOptions } from '../audit/aws-audit.js';
-import {
-  type DeployedSettings,
-  type DeploymentScope,
-  type LoadedConfig,
-  loadDeployedConfig,
-} from '../config/deployed.js';
 import { handleError } from '../handle-error.js';
 import type { CliIo } from '../io.js';
 import {
@@ -32,6 +23,14 @@ import {
   roleNameOption,
   strategyChoice,
 } from '../options.js';
+
+export {
+  deployedAuditOptions,
+  type ResolvedSettings,
+  resolveDeployedSettings,
+  type ScopeAndPlanOptions,
+  type SettingsFlags,
+} from './deployed-settings.js';
 
 /**
  * One option, declared once: commander is given its flags, description, choices and default;
@@ -249,58 +248,6 @@ export const configuredPlanShape = shapeOf(CONFIGURED_PLAN_OPTIONS);
 const { noAllowGroupExemptions: _negated, ...scopeSchemas } = shapeOf(SCOPE_OPTIONS);
 export const scopeShape = scopeSchemas;
 
-/** What `audit`/`fix` were told on the command line about the deployed settings. */
-export interface SettingsFlags {
-  readonly ports?: readonly number[] | undefined;
-  readonly strategy?: RemediationStrategy | undefined;
-  readonly defaultMode?: Mode | undefined;
-  readonly allowGroupExemptions?: boolean | undefined;
-  readonly config?: string | undefined;
-  readonly managementAccount?: string | undefined;
-}
-
-/** The effective settings of a run: the deployed config's, each flag given overriding it. */
-export interface ResolvedSettings extends DeployedSettings {
-  /** The config file read; absent when the built-in defaults apply. */
-  readonly configFile?: string;
-  /** The flags that overrode the config (`--ports`, `--default-mode`…). */
-  readonly overrides: readonly string[];
-  readonly scope: DeploymentScope;
-}
-
-/**
- * Reads the deployed config (`--config`, else the repository's, else built-in defaults) and
- * lets each flag given override its field, so the CLI decides as the Lambdas do unless told
- * otherwise.
- *
- * @throws InputError when `--config` (or the repository's file) cannot be read or is invalid.
- */
-export function resolveDeployedSettings(
-  flags: SettingsFlags,
-  load: (explicit?: string) => LoadedConfig = loadDeployedConfig,
-): ResolvedSettings {
-  const loaded = load(flags.config);
-  const overrides: string[] = [];
-  const pick = <K extends keyof DeployedSettings>(key: K, flag: string): DeployedSettings[K] => {
-    const given = flags[key] as DeployedSettings[K] | undefined;
-    if (given === undefined) return loaded.settings[key];
-    overrides.push(flag);
-    return given;
-  };
-  return {
-    ports: pick('ports', '--ports'),
-    strategy: pick('strategy', '--strategy'),
-    defaultMode: pick('defaultMode', '--default-mode'),
-    allowGroupExemptions: pick('allowGroupExemptions', '--allow-group-exemptions'),
-    ...(loaded.path ? { configFile: loaded.path } : {}),
-    overrides,
-    scope: {
-      ...loaded.scope,
-      ...(flags.managementAccount ? { managementAccountId: flags.managementAccount } : {}),
-    },
-  };
-}
-
 /**
  * Runs a command's action; any error goes through the one `handleError` (exit code 1). The
  * action returns the exit code it earned.
@@ -318,52 +265,5 @@ export function action<A extends unknown[]>(
     } catch (error) {
       handleError(error, io, options?.json === true);
     }
-  };
-}
-
-/** Parsed scope, plan and AWS options of `audit` and `fix`, before the config is applied. */
-export interface ScopeAndPlanOptions extends SettingsFlags {
-  readonly org: boolean;
-  readonly accounts?: readonly string[] | undefined;
-  readonly regions?: readonly string[] | undefined;
-  readonly concurrency: number;
-  readonly orgTags: boolean;
-  readonly roleName: string;
-  readonly region?: string | undefined;
-  readonly endpointUrl?: string | undefined;
-}
-
-/**
- * The audit options of a run: the deployed config's settings with the flags on top, the
- * accounts it says are not protected, and where it all came from (recorded in the report).
- */
-export function deployedAuditOptions(
-  options: ScopeAndPlanOptions,
-  load?: (explicit?: string) => LoadedConfig,
-): { readonly audit: AwsAuditOptions; readonly settings: ResolvedSettings } {
-  const settings = resolveDeployedSettings(options, load);
-  return {
-    settings,
-    audit: {
-      org: options.org,
-      ...(options.accounts ? { accounts: options.accounts } : {}),
-      ...(options.regions ? { regions: options.regions } : {}),
-      concurrency: options.concurrency,
-      ports: settings.ports,
-      strategy: settings.strategy,
-      allowGroupExemptions: settings.allowGroupExemptions,
-      defaultMode: settings.defaultMode,
-      orgTags: options.orgTags,
-      roleName: options.roleName,
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-      scope: settings.scope,
-      runSettings: {
-        defaultMode: settings.defaultMode,
-        allowGroupExemptions: settings.allowGroupExemptions,
-        configFile: settings.configFile ?? null,
-        overrides: settings.overrides,
-      },
-    },
   };
 }
