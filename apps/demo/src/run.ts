@@ -3,42 +3,24 @@
  * real event shapes, the central inbox and its records, audit again, a verified undo of one
  * record, emulator stopped. Gathers what happened for a reporter; prints nothing itself.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AuditReport,
-  AwsSession,
-  auditWithAws,
-  awsUndoDependencies,
-  CliError,
-  type CliIo,
-  type UndoPreview,
-  type UndoResult,
-  undoRecords,
-} from '@sg-guard/cli';
+import { type AuditReport, AwsSession, auditWithAws, CliError, type CliIo } from '@sg-guard/cli';
 import {
   buildEstate,
-  comparableRule,
   createLedgerTable,
   describeInboundRuleDetails,
   EMULATOR_CREDENTIALS,
   type EmulatorCredentials,
   EmulatorUnavailableError,
   emulatorEc2,
-  formatRules,
   INSTALL_HINT,
   MANAGEMENT_ACCOUNT_ID,
   type MotoServer,
   startMoto,
 } from '@sg-guard/emulator';
-import {
-  DEFAULT_GUARDED_PORTS,
-  DEFAULT_MODE,
-  DEFAULT_STRATEGY,
-  parseRecordLines,
-  type RemediationRecord,
-} from '@sg-guard/remediation-core';
+import { DEFAULT_GUARDED_PORTS, DEFAULT_MODE, DEFAULT_STRATEGY } from '@sg-guard/remediation-core';
 import {
   DEMO_ESTATE,
   DEMO_GROUPS,
@@ -54,6 +36,9 @@ import {
 } from './events.js';
 import { DemoLambdas } from './lambda.js';
 import { DEMO_MODE_MAP, publishDemoModeMap } from './mode-map.js';
+import { type DemoUndo, undoOne } from './undo.js';
+
+export type { DemoUndo } from './undo.js';
 
 /** One event sent to a member's remediator and what it decided. */
 export interface DemoInvocation {
@@ -92,23 +77,6 @@ export interface DemoReporter {
   recordsWritten(file: string, records: readonly Record<string, unknown>[]): void;
   /** The closing undo of one record of that file, through the CLI's verified undo. */
   undone(undo: DemoUndo): void;
-}
-
-/** The demo's last step: one record of the records file undone as `sg-guard undo` does it. */
-export interface DemoUndo {
-  /** What a security engineer would type for the same undo. */
-  readonly command: string;
-  readonly recordId: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly groupId: string;
-  readonly groupName?: string;
-  /** What the undo said it would re-open to the world, before it changed anything. */
-  readonly preview: UndoPreview;
-  readonly results: readonly UndoResult[];
-  /** The group's inbound rules re-described before and after the undo (`formatRule` lines). */
-  readonly rulesBefore: readonly string[];
-  readonly rulesAfter: readonly string[];
 }
 
 /** Where and how the demo runs. */
@@ -313,64 +281,4 @@ async function eventFor(
       );
     }
   }
-}
-
-/**
- * Undoes one `remediated` record of `file` (the one of `groupId`, the demo's first group, when
- * there is one) as `sg-guard undo --records <file> --yes` would: the management account's
- * credentials, entering the member by its role. The group is re-described before and after.
- */
-async function undoOne(
-  file: string,
-  groupId: string | undefined,
-  endpoint: string,
-  credentialsOf: (accountId: string) => EmulatorCredentials,
-): Promise<DemoUndo | undefined> {
-  const remediated = parseRecordLines(await readFile(file, 'utf8')).filter(
-    (candidate: RemediationRecord) => candidate.action === 'remediated',
-  );
-  const record = remediated.find((candidate) => candidate.groupId === groupId) ?? remediated[0];
-  if (!record) return undefined;
-  const memberCredentials = credentialsOf(record.accountId);
-  const rules = async () =>
-    formatRules(
-      (
-        await describeInboundRuleDetails(
-          emulatorEc2(endpoint, { region: record.region, credentials: memberCredentials }),
-          record.groupId,
-        )
-      ).map(comparableRule),
-    );
-  const rulesBefore = await rules();
-  const session = new AwsSession({
-    roleName: 'OrganizationAccountAccessRole',
-    region: record.region,
-    endpointUrl: endpoint,
-    credentials: EMULATOR_CREDENTIALS,
-  });
-  let preview: UndoPreview = { groups: [] };
-  const results = await undoRecords(
-    [record],
-    {
-      ...awsUndoDependencies(session),
-      // As `--yes`: the preview is shown, not asked about.
-      confirm: async (shown) => {
-        preview = shown;
-        return true;
-      },
-    },
-    { dryRun: false, force: false },
-  );
-  return {
-    command: `sg-guard undo --records ${file} --yes`,
-    recordId: record.recordId,
-    accountId: record.accountId,
-    region: record.region,
-    groupId: record.groupId,
-    ...(record.groupName ? { groupName: record.groupName } : {}),
-    preview,
-    results,
-    rulesBefore,
-    rulesAfter: await rules(),
-  };
 }
