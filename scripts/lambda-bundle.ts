@@ -1,3 +1,7 @@
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+
 /**
  * The esbuild settings every sg-guard Lambda is bundled with (the remediator's and the mode
  * publisher's `scripts/bundle-settings.ts` name their entry and take the rest from here). The
@@ -26,9 +30,16 @@ export function lambdaBundle(entry: string) {
     mainFields: ['module', 'main'],
     /** Bundle the SDK (tree-shaken) rather than use the runtime's copy; see docs/benchmarks.md. */
     external: [] as string[],
-    /** ESM bundles of CommonJS dependencies still call `require`; give them one. */
-    banner:
-      "import { createRequire as __sgGuardCreateRequire } from 'node:module';const require = __sgGuardCreateRequire(import.meta.url);",
+    /**
+     * ES module chunks: what a handler imports with `import()` (the remediator's adapters other
+     * than EC2's, the SDK's optional credential providers) is a file of its own that is read
+     * only when first used, instead of parsed at every cold start.
+     */
+    splitting: true,
+    /** The entry is `index.mjs` (handler `index.handler`); chunks sit beside it. */
+    entryName: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: '.mjs',
   } as const;
 }
 
@@ -36,11 +47,11 @@ export function lambdaBundle(entry: string) {
 export type LambdaBundle = ReturnType<typeof lambdaBundle>;
 
 /**
- * A {@link LambdaBundle} as esbuild JS API options (without the entry point and the output,
- * which the caller adds); the stacks map the same fields onto `NodejsFunction` bundling.
+ * A {@link LambdaBundle} as esbuild JS API options (without the entry point and the output
+ * folder, which the caller adds).
  *
  * @example
- * await build({ ...lambdaBuildOptions(REMEDIATOR_BUNDLE), entryPoints: [REMEDIATOR_BUNDLE.entry], outfile });
+ * await build({ ...lambdaBuildOptions(REMEDIATOR_BUNDLE), entryPoints: { index: entry }, outdir });
  */
 export function lambdaBuildOptions(bundle: LambdaBundle) {
   return {
@@ -52,6 +63,82 @@ export function lambdaBuildOptions(bundle: LambdaBundle) {
     sourcemap: bundle.sourcemap,
     mainFields: [...bundle.mainFields],
     external: [...bundle.external],
-    banner: { js: bundle.banner },
+    splitting: bundle.splitting,
+    chunkNames: bundle.chunkNames,
+    outExtension: { '.js': bundle.outExtension },
   };
+}
+
+/** What {@link buildLambdaBundle} wrote. */
+export interface BuiltBundle {
+  /** The entry module (`<outdir>/index.mjs`). */
+  readonly entryFile: string;
+  /** The entry and the chunks it imports statically, transitively: what every cold start reads. */
+  readonly loadFiles: readonly string[];
+  /** Their bytes. */
+  readonly loadBytes: number;
+  /** Bytes of every file written (the deployment package, unzipped). */
+  readonly totalBytes: number;
+}
+
+/**
+ * Bundles `entry` (default: the bundle's own) into `outdir`, emptied first, with esbuild's
+ * synchronous API: the stacks' asset bundling (which must be synchronous), `pnpm build`, the
+ * tests of the bundle and the benchmarks all call this, so what is tested and measured is what
+ * is deployed.
+ *
+ * @example
+ * const { entryFile } = buildLambdaBundle(REMEDIATOR_BUNDLE, 'apps/remediator/dist');
+ */
+export function buildLambdaBundle(
+  bundle: LambdaBundle,
+  outdir: string,
+  entry: string = bundle.entry,
+): BuiltBundle {
+  rmSync(outdir, { recursive: true, force: true });
+  const result = buildSync({
+    ...lambdaBuildOptions(bundle),
+    entryPoints: { [bundle.entryName]: entry },
+    outdir,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const entryFile = join(outdir, `${bundle.entryName}${bundle.outExtension}`);
+  // No banner defines `require` for the chunks (each would pay for a createRequire at every cold
+  // start); a CommonJS dependency that needs one would fail at run time, so it fails here.
+  const dynamicRequire = Object.keys(result.metafile.outputs).find((key) =>
+    readFileSync(key, 'utf8').includes('Dynamic require of "'),
+  );
+  if (dynamicRequire !== undefined) {
+    throw new Error(
+      `${dynamicRequire}: a CommonJS dependency calls require(), which an ES module chunk does not have; bundle its ES module build (mainFields) or give the chunks a require`,
+    );
+  }
+  const outputs = result.metafile.outputs;
+  // The metafile's paths are relative to the working directory.
+  const pathOf = (file: string) =>
+    Object.keys(outputs).find((key) => resolve(key) === resolve(file));
+  // The entry's static imports, transitively: the chunks every cold start reads.
+  const loaded = new Set<string>();
+  const visit = (key: string | undefined) => {
+    if (key === undefined || loaded.has(key)) return;
+    loaded.add(key);
+    for (const imported of outputs[key]?.imports ?? []) {
+      if (imported.kind === 'import-statement') visit(pathOf(imported.path));
+    }
+  };
+  visit(pathOf(entryFile));
+  const loadBytes = [...loaded].reduce((sum, key) => sum + (outputs[key]?.bytes ?? 0), 0);
+  return {
+    entryFile,
+    loadFiles: [...loaded].map((key) => resolve(key)),
+    loadBytes,
+    totalBytes: directoryBytes(outdir),
+  };
+}
+
+function directoryBytes(directory: string): number {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
 }

@@ -26,12 +26,7 @@ import { benchOrgAudit } from './audit/org-audit.js';
 import { benchCoreThroughput } from './core/throughput.js';
 import { extrapolate } from './extrapolation/extrapolate.js';
 import { benchPublisherScale } from './publisher/publisher-scale.js';
-import {
-  benchColdStart,
-  benchFirstRemediation,
-  LAZY_CLIENTS,
-  PART_CLIENTS,
-} from './remediator/cold-start.js';
+import { benchColdStart, benchFirstRemediation, PART_CLIENTS } from './remediator/cold-start.js';
 import { createExposedGroup, nonCompliantEvent } from './remediator/fixture.js';
 import { memberEnv } from './remediator/process-env.js';
 import { benchSweepScale } from './remediator/sweep-scale.js';
@@ -122,7 +117,7 @@ async function main(): Promise<number> {
   await step('cold-start', () =>
     benchColdStart(runtimes, {
       samples: options.quick ? 5 : 9,
-      extra: [LAZY_CLIENTS, PART_CLIENTS],
+      extra: [PART_CLIENTS],
     }),
   );
 

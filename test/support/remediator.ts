@@ -48,7 +48,7 @@ export interface Remediator {
 type RemediatorModule = typeof import('@sg-guard/remediator');
 
 /** The whole Lambda context, as the runtime passes it (the handler reads only some fields). */
-interface LambdaContext {
+export interface LambdaContext {
   readonly callbackWaitsForEmptyEventLoop: boolean;
   readonly functionName: string;
   readonly functionVersion: string;
@@ -79,17 +79,19 @@ function lambdaContext(accountId: string, region: string): LambdaContext {
 }
 
 /**
- * Deploys the real handler into a member account, in process: sets the environment a Lambda
- * there would see (the member's role credentials, region, `AWS_ENDPOINT_URL` of the emulator and
- * the `SG_GUARD_*` settings), then imports `@sg-guard/remediator` afresh so its cold start reads
- * them. The environment stays stubbed until the test ends, because the SDK resolves credentials
- * on the first call, not at import. Call it inside a test (not a hook).
+ * The environment a Lambda in the deployment's member account would see: the member's role
+ * credentials, region, `AWS_ENDPOINT_URL` of the emulator and the `SG_GUARD_*` settings (unset
+ * ones `undefined`). Creates the account-region's ledger table unless the settings say not to.
  */
-export async function coldStart(world: World, deployment: Deployment): Promise<Remediator> {
+export async function lambdaEnvironment(
+  world: World,
+  deployment: Deployment,
+): Promise<Record<string, string | undefined>> {
   const account = world.account(deployment.account);
   const region = deployment.region ?? HOME_REGION;
   const settings = deployment.settings ?? {};
-  const environment: Record<string, string | undefined> = {
+  if (settings.ledger !== false) await ensureLedgerTable(world, account.credentials, region);
+  return {
     AWS_ACCESS_KEY_ID: account.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: account.credentials.secretAccessKey,
     AWS_SESSION_TOKEN: account.credentials.sessionToken,
@@ -114,7 +116,26 @@ export async function coldStart(world: World, deployment: Deployment): Promise<R
     POWERTOOLS_METRICS_NAMESPACE: 'sg-guard',
     POWERTOOLS_SERVICE_NAME: 'sg-guard-remediator',
   };
-  if (settings.ledger !== false) await ensureLedgerTable(world, account.credentials, region);
+}
+
+/** A Lambda context for one invocation in the deployment's account-region. */
+export function lambdaContextFor(world: World, deployment: Deployment): LambdaContext {
+  return lambdaContext(
+    world.account(deployment.account).accountId,
+    deployment.region ?? HOME_REGION,
+  );
+}
+
+/**
+ * Deploys the real handler into a member account, in process: sets the
+ * {@link lambdaEnvironment} a Lambda there would see, then imports `@sg-guard/remediator` afresh
+ * so its cold start reads it. The environment stays stubbed until the test ends, because the
+ * SDK resolves credentials on the first call, not at import. Call it inside a test (not a hook).
+ */
+export async function coldStart(world: World, deployment: Deployment): Promise<Remediator> {
+  const account = world.account(deployment.account);
+  const region = deployment.region ?? HOME_REGION;
+  const environment = await lambdaEnvironment(world, deployment);
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   onTestFinished(() => {
     vi.unstubAllEnvs();

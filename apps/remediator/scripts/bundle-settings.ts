@@ -4,18 +4,15 @@ import { lambdaBuildOptions, lambdaBundle } from '../../../scripts/lambda-bundle
 
 /**
  * The one set of esbuild settings for the remediator Lambda (the shared Lambda settings of
- * `scripts/lambda-bundle.ts` with this handler). The member stack's `NodejsFunction`,
- * `pnpm build` and the cold-start benchmark all use these, so what is measured is what is
- * deployed.
+ * `scripts/lambda-bundle.ts` with this handler). The member stack's asset bundling,
+ * `pnpm build`, the bundle's own test and the cold-start benchmark all use these (through
+ * `buildLambdaBundle`), so what is tested and measured is what is deployed.
  */
 export const REMEDIATOR_BUNDLE = lambdaBundle(
   join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'handler.ts'),
 );
 
-/**
- * {@link REMEDIATOR_BUNDLE} as esbuild JS API options (`pnpm build` and the benchmarks; the
- * member stack maps the same fields onto `NodejsFunction` bundling).
- */
+/** {@link REMEDIATOR_BUNDLE} as esbuild JS API options (the benchmarks' floors and variants). */
 export function remediatorBuildOptions() {
   return lambdaBuildOptions(REMEDIATOR_BUNDLE);
 }

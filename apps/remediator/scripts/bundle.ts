@@ -1,44 +1,32 @@
 /**
- * Bundles the remediator Lambda into `apps/remediator/dist/index.mjs` (handler `index.handler`)
- * with the shared {@link REMEDIATOR_BUNDLE} settings, and prints its size.
+ * Bundles the remediator Lambda into `apps/remediator/dist/` (entry `index.mjs`, handler
+ * `index.handler`, chunks in `chunks/`) with the shared {@link REMEDIATOR_BUNDLE} settings, and
+ * prints its size.
  *
  * Run: `pnpm --filter @sg-guard/remediator build`.
  */
-import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { REMEDIATOR_BUNDLE, remediatorBuildOptions } from './bundle-settings.js';
+import { type BuiltBundle, buildLambdaBundle } from '../../../scripts/lambda-bundle.js';
+import { REMEDIATOR_BUNDLE } from './bundle-settings.js';
 
 /** Where `pnpm build` writes the bundle. */
-export const REMEDIATOR_OUTFILE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'index.mjs',
-);
+export const REMEDIATOR_OUTDIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
 /**
- * Bundles the handler with esbuild's JS API; returns the output path and its size in bytes.
+ * Bundles the handler exactly as the member stack does.
  *
  * @example
- * const { bytes } = await bundleRemediator();
+ * const { entryFile, loadBytes } = bundleRemediator();
  */
-export async function bundleRemediator(
-  outfile: string = REMEDIATOR_OUTFILE,
-): Promise<{ readonly outfile: string; readonly bytes: number }> {
-  await build({
-    ...remediatorBuildOptions(),
-    entryPoints: [REMEDIATOR_BUNDLE.entry],
-    outfile,
-    logLevel: 'warning',
-  });
-  return { outfile, bytes: statSync(outfile).size };
+export function bundleRemediator(outdir: string = REMEDIATOR_OUTDIR): BuiltBundle {
+  return buildLambdaBundle(REMEDIATOR_BUNDLE, outdir);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { outfile, bytes } = await bundleRemediator();
+  const { entryFile, loadBytes, totalBytes } = bundleRemediator();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(
-    `${relative(process.cwd(), outfile)}: ${(bytes / 1024).toFixed(0)} KiB (${bytes} bytes)`,
+    `${relative(process.cwd(), entryFile)}: ${kib(loadBytes)} read at cold start, ${kib(totalBytes)} in all`,
   );
 }

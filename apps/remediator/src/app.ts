@@ -5,34 +5,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  type ClientSettings,
+// Subpath imports, not the package's index: the bundle's entry then reaches no adapter that
+// is loaded on first use (esbuild would put one reached both ways in the entry's chunks).
+import type {
+  ClientSettings,
   createDynamoDbClient,
-  createEc2Client,
   createS3Client,
   createSecurityHubClient,
   createSnsClient,
   createStsClient,
-  DefaultPolicyReader,
-  DynamoDbLedger,
-  Ec2SecurityGroupGateway,
-  getCallerIdentity,
-  ModeMapPolicyReader,
-  SecurityHubFindingsReporter,
-  SnsNoticePublisher,
-  scanRegion,
 } from '@sg-guard/aws';
+import { createEc2Client } from '@sg-guard/aws/clients/ec2';
+import { Ec2SecurityGroupGateway } from '@sg-guard/aws/ec2-gateway';
+import { scanRegion } from '@sg-guard/aws/inventory';
+import { DefaultPolicyReader } from '@sg-guard/aws/org-policy';
 import {
   ACCOUNT_ID_PATTERN,
   type AccountPolicyReader,
   type Finding,
   MalformedEventError,
   NoticeNotPublishedError,
+  type NoticePublisher,
   type ParsedEvent,
   parseEvent,
   RecentNotices,
   type RemediationContext,
   type RemediationDeps,
+  type RemediationLedger,
   type RemediationOutcome,
   remediateFinding,
   type SecurityHubReporter,
@@ -40,6 +39,7 @@ import {
   UnsupportedEventError,
 } from '@sg-guard/remediation-core';
 import type { Context } from 'aws-lambda';
+import { deferredPort } from './deferred.js';
 import type { RemediatorSettings } from './settings.js';
 import { isScheduledEvent, runSweep, type SweepSummary } from './sweep.js';
 import { createTelemetry, type RemediatorTelemetry } from './telemetry.js';
@@ -103,21 +103,98 @@ function accountFromFunctionArn(arn: string | undefined): string | undefined {
   return account && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
 }
 
-function buildClients(settings: RemediatorSettings, overrides: RemediatorOverrides) {
+/** Every method of the ledger port, for {@link deferredPort}. */
+const LEDGER_METHODS: Record<keyof RemediationLedger, true> = {
+  begin: true,
+  takeOver: true,
+  interrupt: true,
+  markApplied: true,
+  close: true,
+  getEntry: true,
+  listEntries: true,
+  getHead: true,
+  listUnfinished: true,
+  countAttempt: true,
+};
+
+/**
+ * The adapters, built once per container. Only EC2's client is built at load: the first
+ * describe needs it at once. The others (and their SDK clients, most of the bundle's load time)
+ * are imported on first use; `preload` starts that without waiting, so it overlaps the calls
+ * in flight.
+ */
+function buildAdapters(settings: RemediatorSettings, overrides: RemediatorOverrides) {
   const shared: ClientSettings = { ...overrides.clientSettings, region: settings.region };
   const given = overrides.clients ?? {};
-  return {
-    ec2: given.ec2 ?? createEc2Client(shared),
+  const ec2 = given.ec2 ?? createEc2Client(shared);
+  const ledger = deferredPort<RemediationLedger>(LEDGER_METHODS, async () => {
+    const [{ DynamoDbLedger }, { createDynamoDbClient }] = await Promise.all([
+      import('@sg-guard/aws/dynamodb-ledger'),
+      import('@sg-guard/aws/clients/dynamodb'),
+    ]);
+    return new DynamoDbLedger({
+      dynamodb: given.dynamodb ?? createDynamoDbClient(shared),
+      tableName: settings.ledgerTable,
+    });
+  });
+  const notices = deferredPort<NoticePublisher>({ publish: true }, async () => {
+    const [{ SnsNoticePublisher }, { createSnsClient }] = await Promise.all([
+      import('@sg-guard/aws/sns-publisher'),
+      import('@sg-guard/aws/clients/sns'),
+    ]);
     // The central topic may be in another region than the function.
-    sns: given.sns ?? createSnsClient({ ...shared, region: settings.topicRegion }),
-    sts: given.sts ?? createStsClient(shared),
-    dynamodb: given.dynamodb ?? createDynamoDbClient(shared),
-    s3: settings.modeMap
-      ? (given.s3 ?? createS3Client({ ...shared, region: settings.modeMap.region }))
-      : undefined,
-    securityHub: settings.securityHub
-      ? (given.securityHub ?? createSecurityHubClient(shared))
-      : undefined,
+    const sns = given.sns ?? createSnsClient({ ...shared, region: settings.topicRegion });
+    return new SnsNoticePublisher({ sns, topicArn: settings.topicArn });
+  });
+  const modeMap = settings.modeMap;
+  const policies = modeMap
+    ? deferredPort<AccountPolicyReader>({ policyFor: true }, async () => {
+        const [{ ModeMapPolicyReader }, { createS3Client }] = await Promise.all([
+          import('@sg-guard/aws/mode-map-reader'),
+          import('@sg-guard/aws/clients/s3'),
+        ]);
+        return new ModeMapPolicyReader({
+          s3: given.s3 ?? createS3Client({ ...shared, region: modeMap.region }),
+          bucket: modeMap.bucket,
+          defaultMode: settings.defaultMode,
+          ...(overrides.policyTtlMs !== undefined ? { ttlMs: overrides.policyTtlMs } : {}),
+        });
+      })
+    : undefined;
+  const securityHub = settings.securityHub
+    ? deferredPort<SecurityHubReporter>({ report: true }, async () => {
+        const [{ SecurityHubFindingsReporter }, { createSecurityHubClient }] = await Promise.all([
+          import('@sg-guard/aws/security-hub-reporter'),
+          import('@sg-guard/aws/clients/security-hub'),
+        ]);
+        return new SecurityHubFindingsReporter({
+          securityHub: given.securityHub ?? createSecurityHubClient(shared),
+        });
+      })
+    : undefined;
+  /** The account, from STS: only when the Lambda context has no function ARN (tests). */
+  const callerAccount = async (): Promise<string> => {
+    const [{ getCallerIdentity }, { createStsClient }] = await Promise.all([
+      import('@sg-guard/aws/accounts'),
+      import('@sg-guard/aws/clients/sts'),
+    ]);
+    return (await getCallerIdentity(given.sts ?? createStsClient(shared))).accountId;
+  };
+  return {
+    ec2,
+    gateway: new Ec2SecurityGroupGateway({ ec2 }),
+    ledger: ledger.port,
+    notices: notices.port,
+    policies: policies?.port ?? new DefaultPolicyReader(settings.defaultMode),
+    securityHub: securityHub?.port,
+    callerAccount,
+    /** Starts importing what a remediation needs after its describes (idempotent). */
+    preload: () => {
+      policies?.preload();
+      ledger.preload();
+      notices.preload();
+      securityHub?.preload();
+    },
   };
 }
 
@@ -137,25 +214,14 @@ export function createHandler(
   settings: RemediatorSettings,
   overrides: RemediatorOverrides = {},
 ): RemediatorHandler {
-  const clients = buildClients(settings, overrides);
-  const policies: AccountPolicyReader = clients.s3
-    ? new ModeMapPolicyReader({
-        s3: clients.s3,
-        bucket: settings.modeMap?.bucket as string,
-        defaultMode: settings.defaultMode,
-        ...(overrides.policyTtlMs !== undefined ? { ttlMs: overrides.policyTtlMs } : {}),
-      })
-    : new DefaultPolicyReader(settings.defaultMode);
-  const gateway = new Ec2SecurityGroupGateway({ ec2: clients.ec2 });
+  const adapters = buildAdapters(settings, overrides);
+  const { gateway, securityHub } = adapters;
   const deps: RemediationDeps = {
     groups: gateway,
-    policies,
-    notices: new SnsNoticePublisher({ sns: clients.sns, topicArn: settings.topicArn }),
-    ledger: new DynamoDbLedger({ dynamodb: clients.dynamodb, tableName: settings.ledgerTable }),
+    policies: adapters.policies,
+    notices: adapters.notices,
+    ledger: adapters.ledger,
   };
-  const securityHub: SecurityHubReporter | undefined = clients.securityHub
-    ? new SecurityHubFindingsReporter({ securityHub: clients.securityHub })
-    : undefined;
   const telemetry = createTelemetry({
     region: settings.region,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
@@ -176,8 +242,7 @@ export function createHandler(
   const accountOf = async (context: InvocationContext | undefined): Promise<string> => {
     if (ownAccount === undefined) {
       ownAccount =
-        accountFromFunctionArn(context?.invokedFunctionArn) ??
-        (await getCallerIdentity(clients.sts)).accountId;
+        accountFromFunctionArn(context?.invokedFunctionArn) ?? (await adapters.callerAccount());
       telemetry.setAccount(ownAccount);
     }
     return ownAccount;
@@ -217,7 +282,7 @@ export function createHandler(
     handle: (groupId: string) => Promise<RemediationOutcome[]>,
   ): Promise<RemediationOutcome[]> => {
     gateway.forgetPrefixLists([prefixListId]);
-    const groups = await scanRegion(clients.ec2);
+    const groups = await scanRegion(adapters.ec2);
     const outcomes: RemediationOutcome[] = [];
     for (const group of groups) {
       const references = group.rules.some(
@@ -264,7 +329,7 @@ export function createHandler(
 
   const sweep = async (accountId: string, invocation: InvocationContext | undefined) => {
     const summary = await runSweep({
-      ec2: clients.ec2,
+      ec2: adapters.ec2,
       deps,
       settings: remediation,
       context: contextFor(accountId, invocation),
@@ -289,6 +354,8 @@ export function createHandler(
   return async (event, context) => {
     // A real Lambda context adds request id, function name and cold start to every line.
     if (context && 'functionName' in context) telemetry.logger.addContext(context as Context);
+    // The adapters the first describe does not need load while it is in flight.
+    setImmediate(adapters.preload);
     try {
       if (isScheduledEvent(event)) {
         const summary = await sweep(await accountOf(context), context);

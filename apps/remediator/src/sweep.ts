@@ -5,7 +5,7 @@
  * are remediated per policy, and ledger entries that earlier runs left unfinished are finished.
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { loadReferencedPrefixLists, scanRegion } from '@sg-guard/aws';
+import { loadReferencedPrefixLists, scanRegion } from '@sg-guard/aws/inventory';
 import {
   type AccountPolicy,
   assessGroup,

@@ -1,13 +1,12 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { dirname } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { LambdaBundle } from '../../../scripts/lambda-bundle.js';
+import { buildLambdaBundle, type LambdaBundle } from '../../../scripts/lambda-bundle.js';
 import { acknowledge } from '../nag.js';
 
 /** What every sg-guard Lambda owns besides its code and its grants. */
@@ -65,12 +64,14 @@ export function createFunctionScaffold(
 }
 
 /**
- * The `NodejsFunction` settings every sg-guard Lambda shares: the handler of its bundle, Node 24
- * on arm64, the scaffold's role and log group, two async retries then the dead-letter queue, and
- * the bundle's esbuild settings (the SDK bundled, no Docker).
+ * The function settings every sg-guard Lambda shares: Node 24 on arm64, the scaffold's role and
+ * log group, two async retries then the dead-letter queue, and its code bundled at synth, on
+ * this machine (no Docker), by `buildLambdaBundle` with the bundle's settings: ES module
+ * chunks, the SDK bundled and tree-shaken. (`NodejsFunction` cannot bundle into chunks: it
+ * passes esbuild one output file.)
  *
  * @example
- * new nodejs.NodejsFunction(this, 'Function', {
+ * new lambda.Function(this, 'Function', {
  *   ...bundledFunctionProps(REMEDIATOR_BUNDLE, scaffold, props.entry),
  *   functionName, description, memorySize, timeout, environment,
  * });
@@ -79,26 +80,29 @@ export function bundledFunctionProps(
   bundle: LambdaBundle,
   scaffold: FunctionScaffold,
   entry: string = bundle.entry,
-): nodejs.NodejsFunctionProps {
+): lambda.FunctionProps {
   return {
-    entry,
-    handler: bundle.handlerExport,
+    code: lambda.Code.fromAsset(dirname(entry), {
+      // The bundle's bytes name the asset: the same code gives the same asset, whatever else
+      // changed in the source folder.
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Never pulled: local bundling always succeeds or throws.
+        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+        local: {
+          tryBundle(outputDir) {
+            buildLambdaBundle(bundle, outputDir, entry);
+            return true;
+          },
+        },
+      },
+    }),
+    handler: `${bundle.entryName}.${bundle.handlerExport}`,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     role: scaffold.role,
     logGroup: scaffold.logGroup,
     onFailure: new destinations.SqsDestination(scaffold.deadLetterQueue),
     retryAttempts: 2,
-    bundling: {
-      minify: bundle.minify,
-      sourceMap: bundle.sourcemap,
-      target: bundle.target,
-      format: OutputFormat.ESM,
-      mainFields: [...bundle.mainFields],
-      banner: bundle.banner,
-      externalModules: [...bundle.external],
-      bundleAwsSDK: true,
-      forceDockerBundling: false,
-    },
   };
 }

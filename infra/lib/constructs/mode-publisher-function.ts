@@ -5,7 +5,7 @@ import {
 } from '@sg-guard/mode-publisher/contract';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -74,7 +74,7 @@ export interface ModePublisherFunctionProps {
  */
 export class ModePublisherFunction extends Construct {
   /** The function. */
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   /** Failed async invocations (event and error) land here. */
   readonly deadLetterQueue: sqs.Queue;
   /** The execution role, `sg-guard-mode-publisher`. */
@@ -94,7 +94,7 @@ export class ModePublisherFunction extends Construct {
     scaffold.logGroup.grantWrite(this.role);
     this.grantPublishing(props.bucket, props.prefix);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       ...bundledFunctionProps(MODE_PUBLISHER_BUNDLE, scaffold, props.entry),
       functionName: NAMES.modePublisherFunction,
       description: "sg-guard: writes every account's mode to the mode map",

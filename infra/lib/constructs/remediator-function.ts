@@ -3,7 +3,7 @@ import { type RemediatorDeployment, remediatorEnvironment } from '@sg-guard/reme
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -66,7 +66,7 @@ export interface RemediatorFunctionProps {
  */
 export class RemediatorFunction extends Construct {
   /** The function. */
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   /** Failed async invocations (with the event and the error) land here. */
   readonly deadLetterQueue: sqs.Queue;
   /** The execution role, `sg-guard-remediator-<region>`. */
@@ -92,7 +92,7 @@ export class RemediatorFunction extends Construct {
     this.grantRemediation(settings, centralKey, props.ledgerTable);
     scaffold.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       ...bundledFunctionProps(REMEDIATOR_BUNDLE, scaffold, props.entry),
       functionName: NAMES.remediatorFunction,
       description: 'sg-guard: removes internet exposure of SSH from security groups',

@@ -37,11 +37,11 @@ export function readDeploymentFacts(): DeploymentFacts {
   const member = source('stacks/member-stack.ts');
   const fn = source('constructs/remediator-function.ts');
   const memory = /memorySize:\s*props\.memorySize\s*\?\?\s*(\d+)/.exec(fn)?.[1];
-  const architecture = /architecture:\s*lambda\.Architecture\.(\w+)/.exec(fn)?.[1];
-  if (!memory || !architecture) {
-    throw new Error(
-      'infra/lib/constructs/remediator-function.ts: memory or architecture not found',
-    );
+  if (!memory) throw new Error('infra/lib/constructs/remediator-function.ts: memory not found');
+  const shared = source('constructs/function-scaffold.ts');
+  const architecture = /architecture:\s*lambda\.Architecture\.(\w+)/.exec(shared)?.[1];
+  if (!architecture) {
+    throw new Error('infra/lib/constructs/function-scaffold.ts: architecture not found');
   }
   if (/memorySize/.test(member)) {
     throw new Error('infra/lib/stacks/member-stack.ts sets memorySize; read it from there');

@@ -12,11 +12,11 @@
  *   floor's bundle and making the floor's five calls.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { REMEDIATOR_BUNDLE, remediatorBuildOptions } from '@sg-guard/remediator/bundle-settings';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { REMEDIATOR_BUNDLE } from '@sg-guard/remediator/bundle-settings';
+import { buildLambdaBundle } from '../../../scripts/lambda-bundle.js';
 import type { BenchOutcome, BenchRow } from '../support/report.js';
 import type { NodeRuntime } from '../support/runtimes.js';
 import { formatBytes, formatMs, median, nowMs, significant } from '../support/stats.js';
@@ -31,7 +31,6 @@ export interface ColdStartOptions {
 export const TARGET_COLD_RATIO = 1.1;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = join(HERE, '..', '..', '..');
 // Inside the `test` package, so anything left external resolves from `test/node_modules`.
 const OUT_DIR = join(HERE, '..', 'results', 'cold-start');
 
@@ -41,23 +40,20 @@ export interface Variant {
   readonly label: string;
   /** The remediator bundle as deployed, the floor, or a diagnostic. */
   readonly role: 'deployed' | 'floor' | 'part' | 'variant';
-  readonly options?: Partial<BuildOptions>;
   readonly entry?: string;
-  readonly stdin?: { readonly contents: string; readonly resolveDir: string };
+  /** Source of an entry written for the run (its imports resolve from the `test` package). */
+  readonly source?: string;
 }
 
 const FLOOR_IMPORT: Variant = {
   name: 'floor',
   label: 'floor: EC2 client + one command, ESM bundle',
   role: 'floor',
-  stdin: {
-    contents: [
-      "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
-      'export const client = new EC2Client({});',
-      'export const command = DescribeSecurityGroupRulesCommand;',
-    ].join('\n'),
-    resolveDir: join(REPO, 'packages', 'aws', 'src'),
-  },
+  source: [
+    "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
+    'export const client = new EC2Client({});',
+    'export const command = DescribeSecurityGroupRulesCommand;',
+  ].join('\n'),
 };
 
 /** What is imported and compared. */
@@ -66,70 +62,21 @@ export const IMPORT_VARIANTS: readonly Variant[] = [
   FLOOR_IMPORT,
 ];
 
-/**
- * esbuild plugin: every `@aws-sdk/client-*` but EC2 becomes an empty CommonJS stub, so the bundle
- * loads what the handler's first describe needs and nothing else. Not runnable: it measures the
- * import overhead that importing those clients lazily (off the load path, while the first
- * describe is in flight) would leave.
- */
-const stubOtherClients: Plugin = {
-  name: 'stub-other-clients',
-  setup(pluginBuild) {
-    pluginBuild.onResolve(
-      // Go regular expressions have no look-ahead: EC2 is let through here.
-      { filter: /^@aws-sdk\/client-[a-z0-9-]+$/ },
-      (args) =>
-        args.path === '@aws-sdk/client-ec2'
-          ? undefined
-          : { path: args.path, namespace: 'stub-client' },
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'stub-client' }, async (args) => {
-      // Same export names as the real client (classes for functions), so the bundle still
-      // builds and its load-time code (clients constructed in createHandler) still runs.
-      const real = (await import(args.path)) as Record<string, unknown>;
-      const names = Object.keys(real).filter(
-        (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
-      );
-      return {
-        contents: names
-          .map((name) =>
-            typeof real[name] === 'function'
-              ? `export class ${name} { constructor() {} send() {} destroy() {} }`
-              : `export const ${name} = {};`,
-          )
-          .join('\n'),
-        loader: 'js',
-      };
-    });
-  },
-};
-
-/** What lazy client imports in `src` would leave on the load path (measured, not shipped). */
-export const LAZY_CLIENTS: Variant = {
-  name: 'lazy-clients',
-  label: 'variant: only the EC2 client at load (other clients stubbed = lazy imports)',
-  role: 'variant',
-  options: { plugins: [stubOtherClients] },
-};
-
 /** Diagnostic: the six SDK clients the handler builds, bundled alone. */
 export const PART_CLIENTS: Variant = {
   name: 'part-clients',
   label: 'part: the six SDK clients the handler builds, alone',
   role: 'part',
-  stdin: {
-    contents: [
-      "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
-      "import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';",
-      "import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
-      "import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';",
-      "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
-      "import { SecurityHubClient, BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';",
-      'export const clients = [new EC2Client({}), new SNSClient({}), new STSClient({}), new DynamoDBClient({}), new S3Client({}), new SecurityHubClient({})];',
-      'export const commands = [DescribeSecurityGroupRulesCommand, PublishCommand, GetCallerIdentityCommand, UpdateItemCommand, GetObjectCommand, BatchImportFindingsCommand];',
-    ].join('\n'),
-    resolveDir: join(REPO, 'packages', 'aws', 'src'),
-  },
+  source: [
+    "import { EC2Client, DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';",
+    "import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';",
+    "import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
+    "import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';",
+    "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
+    "import { SecurityHubClient, BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';",
+    'export const clients = [new EC2Client({}), new SNSClient({}), new STSClient({}), new DynamoDBClient({}), new S3Client({}), new SecurityHubClient({})];',
+    'export const commands = [DescribeSecurityGroupRulesCommand, PublishCommand, GetCallerIdentityCommand, UpdateItemCommand, GetObjectCommand, BatchImportFindingsCommand];',
+  ].join('\n'),
 };
 
 /** The floor of the first remediation: the floor's clients and its five calls. */
@@ -167,23 +114,24 @@ export const HANDLER_ENV = {
 
 const built = new Map<string, { file: string; bytes: number }>();
 
-/** Builds a variant once per run with the shared settings (plus its own); its path and size. */
+/**
+ * Builds a variant once per run exactly as the member stack bundles the remediator
+ * (`buildLambdaBundle`: ES module chunks, the shared settings); its entry file and the bytes a
+ * cold start reads (the entry and the chunks it imports statically).
+ */
 export async function bundleOf(variant: Variant): Promise<{ file: string; bytes: number }> {
   const known = built.get(variant.name);
   if (known) return known;
-  const outfile = join(OUT_DIR, variant.name, 'index.mjs');
-  await rm(dirname(outfile), { recursive: true, force: true });
-  await mkdir(dirname(outfile), { recursive: true });
-  await build({
-    ...(variant.stdin
-      ? { stdin: { ...variant.stdin, loader: 'ts' as const } }
-      : { entryPoints: [variant.entry ?? REMEDIATOR_BUNDLE.entry] }),
-    ...remediatorBuildOptions(),
-    outfile,
-    logLevel: 'error',
-    ...variant.options,
-  });
-  const result = { file: outfile, bytes: (await stat(outfile)).size };
+  const entry =
+    variant.source !== undefined
+      ? await writeVariantEntry(variant.name, variant.source)
+      : (variant.entry ?? REMEDIATOR_BUNDLE.entry);
+  const { entryFile, loadBytes } = buildLambdaBundle(
+    REMEDIATOR_BUNDLE,
+    join(OUT_DIR, variant.name),
+    entry,
+  );
+  const result = { file: entryFile, bytes: loadBytes };
   built.set(variant.name, result);
   return result;
 }

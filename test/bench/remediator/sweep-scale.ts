@@ -6,7 +6,6 @@
  * call's client set-up included on both sides); memory from the sweeping process.
  */
 
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import {
   AuthorizeSecurityGroupIngressCommand,
@@ -17,14 +16,7 @@ import type { MotoServer } from '@sg-guard/emulator';
 import type { BenchOutcome } from '../support/report.js';
 import type { NodeRuntime } from '../support/runtimes.js';
 import { formatBytes, formatMs, median, significant } from '../support/stats.js';
-import {
-  bundleOf,
-  DEPLOYED,
-  FLOOR_SWEEP,
-  moduleArgs,
-  runProcess,
-  type Variant,
-} from './cold-start.js';
+import { bundleOf, DEPLOYED, FLOOR_SWEEP, moduleArgs, runProcess } from './cold-start.js';
 import { BENCH_REGION, buildRemediatorWorld } from './fixture.js';
 import { memberEnv } from './process-env.js';
 
@@ -38,41 +30,6 @@ export interface SweepScaleOptions {
   /** Rounds of sweep and floor, in rotation. @default 3 */
   readonly rounds?: number;
 }
-
-/** The change to `apps/remediator/src/sweep.ts` measured here (on a copy, in the bundle only). */
-export const SWEEP_OVERLAP_PATCH = {
-  /** Start both describes before the ledger listing and the mode read, not after them. */
-  start: [
-    '  const { deps, settings, context } = options;\n',
-    '  const { deps, settings, context } = options;\n  const scanning = scanRegion(options.ec2);\n  scanning.catch(() => undefined);\n',
-  ],
-  use: ['  const groups = await scanRegion(options.ec2);', '  const groups = await scanning;'],
-} as const;
-
-/** The deployed bundle with {@link SWEEP_OVERLAP_PATCH} applied to a copy of sweep.ts. */
-const SWEEP_OVERLAP: Variant = {
-  name: 'sweep-overlap',
-  label: 'variant: describes started before the ledger listing and mode read',
-  role: 'variant',
-  options: {
-    plugins: [
-      {
-        name: 'sweep-overlap',
-        setup(pluginBuild) {
-          pluginBuild.onLoad({ filter: /apps\/remediator\/src\/sweep\.ts$/ }, async (args) => {
-            let source = await readFile(args.path, 'utf8');
-            for (const [from, to] of [SWEEP_OVERLAP_PATCH.start, SWEEP_OVERLAP_PATCH.use]) {
-              if (!source.includes(from))
-                throw new Error(`sweep.ts changed: ${from.trim()} not found`);
-              source = source.replace(from, to);
-            }
-            return { contents: source, loader: 'ts' };
-          });
-        },
-      },
-    ],
-  },
-};
 
 interface ChildResult {
   readonly ms: number;
@@ -135,7 +92,6 @@ export async function benchSweepScale(
     );
   });
   const deployed = (await bundleOf(DEPLOYED)).file;
-  const overlap = (await bundleOf(SWEEP_OVERLAP)).file;
   const floor = (await bundleOf(FLOOR_SWEEP)).file;
   const context = `{ invokedFunctionArn: 'arn:aws:lambda:${BENCH_REGION}:${account.accountId}:function:sg-guard-remediator', awsRequestId: '00000000-0000-4000-8000-000000000002', getRemainingTimeInMillis: () => 900000 }`;
   const report =
@@ -160,12 +116,10 @@ export async function benchSweepScale(
   const child = (script: string): ChildResult =>
     JSON.parse(runProcess(runtime, moduleArgs(script), env).stdout) as ChildResult;
   const sweeps: ChildResult[] = [];
-  const overlaps: ChildResult[] = [];
   const floors: ChildResult[] = [];
   const sides = [
     () => sweeps.push(child(sweepScript(deployed))),
     () => floors.push(child(floorScript)),
-    () => overlaps.push(child(sweepScript(overlap))),
   ];
   for (let round = 0; round < rounds; round += 1) {
     for (let i = 0; i < sides.length; i += 1) sides[(i + round) % sides.length]?.();
@@ -182,7 +136,6 @@ export async function benchSweepScale(
   const rss = Math.max(...sweeps.map((s) => s.rssBytes));
   const heap = Math.max(...sweeps.map((s) => s.heapBytes));
   const floorRss = Math.max(...floors.map((s) => s.rssBytes));
-  const overlapMs = median(overlaps.map((s) => s.ms));
   return {
     rows: [
       {
@@ -192,13 +145,6 @@ export async function benchSweepScale(
         ratio: `${ratio.toFixed(2)}×`,
         target: `≤ ${TARGET_RATIO}×`,
         pass: ratio <= TARGET_RATIO,
-      },
-      {
-        metric: `sweep at scale, ${runtime.label}: ${SWEEP_OVERLAP.label}`,
-        value: `${significant(groups / (overlapMs / 1000))} groups/s (${formatMs(overlapMs)})`,
-        baseline: `describes alone: ${formatMs(floorMs)}`,
-        ratio: `${(overlapMs / floorMs).toFixed(2)}×`,
-        target: '—',
       },
       {
         metric: `sweep at scale, ${runtime.label}: memory of the sweeping process`,
@@ -213,7 +159,6 @@ export async function benchSweepScale(
       sweepMs,
       sweepFloorMs: floorMs,
       sweepRatio: ratio,
-      sweepOverlapMs: overlapMs,
       sweepRssBytes: rss,
       sweepHeapBytes: heap,
       sweepFloorRssBytes: floorRss,
@@ -221,10 +166,9 @@ export async function benchSweepScale(
     samples: {
       sweepMs: sweeps.map((s) => s.ms),
       sweepFloorMs: floors.map((s) => s.ms),
-      sweepOverlapMs: overlaps.map((s) => s.ms),
     },
     notes: [
-      `sweep at scale: ${count} groups made in one account-region (one in five with two inbound rules, none exposed: the steady state), ${rounds} fresh processes per side (deployed bundle, floor, the overlap variant) in rotation, timed inside each from the call to its answer; the sweep also lists the ledger's unfinished entries and reads the mode map.`,
+      `sweep at scale: ${count} groups made in one account-region (one in five with two inbound rules, none exposed: the steady state), ${rounds} fresh processes per side (deployed bundle, floor) in rotation, timed inside each from the call to its answer; the sweep also lists the ledger's unfinished entries and reads the mode map.`,
     ],
   };
 }
