@@ -55,7 +55,8 @@ export interface PassSummary {
 /**
  * Runs one trigger:
  * - `full`: every account (walked from the root) and one listing of `modes/`; each account's
- *   object written only when its content changed; objects of accounts no longer found are
+ *   object written only when its content changed, compared and written as soon as the walk has
+ *   the account's chain (the S3 calls overlap the walk); objects of accounts no longer found are
  *   deleted once DescribeAccount confirms the account is gone (an account moved while the walk
  *   ran is resolved on its own instead);
  * - `account`: DescribeAccount and its chain; written when changed, deleted when it is gone;
@@ -108,13 +109,31 @@ class Pass {
   }
 
   async full(): Promise<void> {
-    const [members, listing] = await Promise.all([
-      this.directory.allAccounts(),
-      this.deps.writer.list(),
-    ]);
-    await this.publishAll(members, listing);
+    // Each account is compared and written as soon as the walk has its chain, so the S3 calls
+    // overlap the Organizations walk instead of following it.
+    const listing = this.deps.writer.list();
+    listing.catch(() => undefined);
+    const publishing = new Map<string, Promise<void>>();
+    const start = (member: OrganizationMember) => {
+      if (publishing.has(member.accountId)) return;
+      const done = listing.then((known) => this.limit(() => this.publish(member, known)));
+      // Awaited below; until then a failure must not count as unhandled.
+      done.catch(() => undefined);
+      publishing.set(member.accountId, done);
+    };
+    let members: OrganizationMember[];
+    try {
+      members = await this.directory.allAccounts({ onMember: start });
+    } catch (error) {
+      // No write of this pass outlives it.
+      await Promise.allSettled(publishing.values());
+      throw error;
+    }
+    for (const member of members) start(member);
+    await Promise.all(publishing.values());
+    const known = await listing;
     const present = new Set(members.map((member) => member.accountId));
-    const missing = [...listing.keys()].filter((accountId) => !present.has(accountId)).sort();
+    const missing = [...known.keys()].filter((accountId) => !present.has(accountId)).sort();
     for (const accountId of missing) await this.account(accountId);
   }
 

@@ -30,6 +30,16 @@ export interface OrganizationMember {
   readonly chain: readonly PolicyLevel[];
 }
 
+/** Options of {@link OrganizationDirectory.allAccounts} and {@link OrganizationDirectory.accountsBelow}. */
+export interface WalkOptions {
+  /**
+   * Called once per account as soon as its chain is complete, while the walk goes on (an
+   * account seen under two parents, moved while the walk ran, is passed the first time only).
+   * It must not throw; the walk's result is the same with or without it.
+   */
+  readonly onMember?: (member: OrganizationMember) => void;
+}
+
 /** A container of the organization: an OU or the root. */
 export interface OrganizationParent {
   readonly kind: Exclude<PolicyLevelKind, 'account'>;
@@ -74,8 +84,8 @@ export class OrganizationDirectory {
   }
 
   /** Every account of the organization (walked from the root), sorted by id. */
-  async allAccounts(): Promise<OrganizationMember[]> {
-    return this.accountsBelow(await this.root());
+  async allAccounts(options: WalkOptions = {}): Promise<OrganizationMember[]> {
+    return this.accountsBelow(await this.root(), options);
   }
 
   /** The organization's root (ListRoots). */
@@ -94,9 +104,20 @@ export class OrganizationDirectory {
    * Every account below an OU or the root, at any depth, with its full chain (the part above
    * `parent` is read with ListParents), sorted by id.
    */
-  async accountsBelow(parent: OrganizationParent): Promise<OrganizationMember[]> {
+  async accountsBelow(
+    parent: OrganizationParent,
+    options: WalkOptions = {},
+  ): Promise<OrganizationMember[]> {
     const above = parent.kind === 'root' ? [] : await this.levelsAbove(parent.id);
-    const members = await this.walk(parent, above);
+    const seen = new Set<string>();
+    const found = options.onMember
+      ? (member: OrganizationMember) => {
+          if (seen.has(member.accountId)) return;
+          seen.add(member.accountId);
+          options.onMember?.(member);
+        }
+      : undefined;
+    const members = await this.walk(parent, above, found);
     // An account moved while the walk ran can be seen under both parents: keep one.
     const unique = new Map(members.map((member) => [member.accountId, member]));
     return [...unique.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
@@ -132,6 +153,7 @@ export class OrganizationDirectory {
   private async walk(
     parent: OrganizationParent,
     above: readonly PolicyLevel[],
+    found: ((member: OrganizationMember) => void) | undefined,
   ): Promise<OrganizationMember[]> {
     // The parent's tags and both listings are independent reads: queue the three at once.
     const [tags, units, accounts] = await Promise.all([
@@ -147,17 +169,23 @@ export class OrganizationDirectory {
       );
     }
     const direct = await Promise.all(
-      accounts.map(async (account) => ({
-        accountId: account.id,
-        ...(account.name ? { name: account.name } : {}),
-        status: account.status,
-        chain: [
-          { kind: 'account' as const, id: account.id, tags: await this.tags(account.id) },
-          ...chain,
-        ],
-      })),
+      accounts.map(async (account) => {
+        const member: OrganizationMember = {
+          accountId: account.id,
+          ...(account.name ? { name: account.name } : {}),
+          status: account.status,
+          chain: [
+            { kind: 'account' as const, id: account.id, tags: await this.tags(account.id) },
+            ...chain,
+          ],
+        };
+        found?.(member);
+        return member;
+      }),
     );
-    const nested = await Promise.all(units.map((id) => this.walk({ kind: 'ou', id }, chain)));
+    const nested = await Promise.all(
+      units.map((id) => this.walk({ kind: 'ou', id }, chain, found)),
+    );
     return [...direct, ...nested.flat()];
   }
 

@@ -230,6 +230,40 @@ describe('full pass (schedule)', () => {
     });
   });
 
+  it('writes an account whose chain is known while the walk is still listing deeper OUs', async () => {
+    // Prepare: Prod's account listing answers only once the management account's object exists
+    // (or after a bounded wait, when the writes only start after the walk).
+    let writtenDuringWalk: boolean | undefined;
+    aws.orgMock.on(ListAccountsForParentCommand, { ParentId: PROD }).callsFake(async () => {
+      for (let tick = 0; tick < 200 && !(MANAGEMENT in aws.modeMap()); tick += 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      writtenDuringWalk ??= MANAGEMENT in aws.modeMap();
+      return {
+        Accounts: ['300000000000', '400000000000'].map((Id) => ({
+          Id,
+          Name: `name-${Id}`,
+          State: 'ACTIVE',
+        })),
+      };
+    });
+
+    // Act
+    const result = await handler()(scheduleEvent());
+
+    // Assess
+    expect(writtenDuringWalk).toBe(true);
+    expect(result).toMatchObject({ outcome: 'done', summary: { resolved: 5, unchanged: 0 } });
+    expect(Object.keys(aws.modeMap()).sort()).toEqual([
+      MANAGEMENT,
+      '200000000000',
+      '300000000000',
+      '400000000000',
+      '500000000000',
+    ]);
+    expect(aws.callCounts().PutObject).toBe(5);
+  });
+
   it('fails the invocation and deletes nothing when S3 refuses a write', async () => {
     // Prepare
     await handler()(scheduleEvent());

@@ -193,6 +193,32 @@ describe('OrganizationDirectory.allAccounts', () => {
     });
   });
 
+  it('hands each account to onMember once, as soon as its chain is read, before the walk ends', async () => {
+    // Prepare
+    const handed: string[] = [];
+    let walkEnded = false;
+    const handedBeforeEnd: boolean[] = [];
+
+    // Act
+    const members = await new OrganizationDirectory({ organizations })
+      .allAccounts({
+        onMember: (member) => {
+          handed.push(member.accountId);
+          handedBeforeEnd.push(!walkEnded);
+          expect(member.chain.at(-1)?.id).toBe(ROOT);
+        },
+      })
+      .finally(() => {
+        walkEnded = true;
+      });
+
+    // Assess
+    expect(handed.sort()).toEqual(members.map((member) => member.accountId));
+    expect(handedBeforeEnd).toEqual([true, true, true]);
+    // The management account, at the root, is known before Prod's accounts are listed.
+    expect(handed[0]).toBe('100000000000');
+  });
+
   it('throws ThrottledError when Organizations keeps throttling after the retries', async () => {
     // Prepare
     orgMock
