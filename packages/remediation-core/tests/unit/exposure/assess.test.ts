@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../../src/errors.js';
 import { assessGroup, guardedPorts } from '../../../src/exposure/assess.js';
 import type { Assessment, InboundRule } from '../../../src/model.js';
+import { buildRule } from '../../../src/rules/canonical.js';
 import { groupFromConfigItem } from '../../../src/rules/normalize.js';
 import configItem from '../../fixtures/config-item-security-group.json' with { type: 'json' };
 import describeGroups from '../../fixtures/ec2-describe-security-groups.json' with { type: 'json' };
 import {
   allTraffic,
   group,
+  prefixList,
   rule,
   securityGroup,
   tcp,
@@ -151,6 +153,39 @@ describe('assessGroup: sources', () => {
     // Assess
     expect(assessment.rules).toHaveLength(2);
     expect(exposedCidrs(assessment)).toEqual(['0.0.0.0/0']);
+  });
+
+  it('blames a prefix list that is the world in both families once, as its first family', () => {
+    // Prepare
+    const rules = [tcp(22, 22, prefixList('pl-0123456789abcdef0'))];
+    const prefixLists = new Map([['pl-0123456789abcdef0', ['0.0.0.0/0', '::/0']]]);
+
+    // Act
+    const assessment = assessGroup(group(...rules), { ports: [22], prefixLists });
+
+    // Assess
+    expect(assessment.exposures).toEqual([
+      { rule: rules[0], ports: [22], family: 'ipv4', reason: 'world-prefix-list' },
+    ]);
+  });
+
+  it('parses the CIDR of a built rule whose source no reader made', () => {
+    // Prepare: buildRule keeps the source it is given; this one never went through cidrSource.
+    const built = buildRule({
+      ruleId: 'sgr-1',
+      protocol: '6',
+      fromPort: 22,
+      toPort: 22,
+      source: { kind: 'cidr', family: 'ipv4', cidr: '0.0.0.0/0' },
+    });
+
+    // Act
+    const assessment = assessGroup({ groupId: 'sg-1', rules: [built] });
+
+    // Assess
+    expect(assessment.exposures).toEqual([
+      { rule: built, ports: [22], family: 'ipv4', reason: 'world-cidr' },
+    ]);
   });
 
   it.each<[string, InboundRule]>([
