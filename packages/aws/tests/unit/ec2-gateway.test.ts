@@ -22,6 +22,15 @@ function awsError(name: string): EC2ServiceException {
   return new EC2ServiceException({ name, message: `${name}!`, $fault: 'client', $metadata: {} });
 }
 
+/** A rule as AuthorizeSecurityGroupIngress answers it: `id`, TCP from..to, open to 0.0.0.0/0. */
+const created = (id: string, fromPort: number, toPort: number) => ({
+  SecurityGroupRuleId: id,
+  IpProtocol: 'tcp',
+  FromPort: fromPort,
+  ToPort: toPort,
+  CidrIpv4: '0.0.0.0/0',
+});
+
 const world = (fromPort: number, toPort: number): RuleToAuthorize => ({
   protocol: 'tcp',
   fromPort,
@@ -240,22 +249,7 @@ describe('Ec2SecurityGroupGateway.authorize', () => {
     // Prepare
     ec2Mock.on(AuthorizeSecurityGroupIngressCommand).resolves({
       Return: true,
-      SecurityGroupRules: [
-        {
-          SecurityGroupRuleId: 'sgr-b',
-          IpProtocol: 'tcp',
-          FromPort: 23,
-          ToPort: 65535,
-          CidrIpv4: '0.0.0.0/0',
-        },
-        {
-          SecurityGroupRuleId: 'sgr-a',
-          IpProtocol: 'tcp',
-          FromPort: 0,
-          ToPort: 21,
-          CidrIpv4: '0.0.0.0/0',
-        },
-      ],
+      SecurityGroupRules: [created('sgr-b', 23, 65535), created('sgr-a', 0, 21)],
     });
 
     // Act
@@ -287,15 +281,7 @@ describe('Ec2SecurityGroupGateway.authorize', () => {
       .rejectsOnce(awsError('InvalidPermission.Duplicate'))
       .rejectsOnce(awsError('InvalidPermission.Duplicate'))
       .resolvesOnce({
-        SecurityGroupRules: [
-          {
-            SecurityGroupRuleId: 'sgr-b',
-            IpProtocol: 'tcp',
-            FromPort: 23,
-            ToPort: 65535,
-            CidrIpv4: '0.0.0.0/0',
-          },
-        ],
+        SecurityGroupRules: [created('sgr-b', 23, 65535)],
       });
 
     // Act
