@@ -13,7 +13,7 @@ import {
   ListTagsForResourceCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { createPublisherOrganizationsClient } from '@sg-guard/aws';
+import { createLimiter, createPublisherOrganizationsClient } from '@sg-guard/aws';
 import {
   createOrganizationEstate,
   EMULATOR_CREDENTIALS,
@@ -64,24 +64,12 @@ function organizationSpec(accounts: number) {
   return { organizationalUnits: units, accounts: members };
 }
 
-function limiter(limit: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running += 1;
-    try {
-      return await task();
-    } finally {
-      running -= 1;
-      waiting.shift()?.();
-    }
-  };
-}
-
-/** The floor: every listing and tag read the modes need, nothing else; the accounts found. */
+/**
+ * The floor: every listing and tag read the modes need, nothing else, at most 4 in flight through
+ * the publisher's own limiter; a parent's tags and both its listings at once. The accounts found.
+ */
 async function listingFloor(organizations: OrganizationsClient): Promise<number> {
-  const limit = limiter(4);
+  const limit = createLimiter(4);
   const pages = async <T>(call: (token?: string) => Promise<{ NextToken?: string } & T>) => {
     const out: T[] = [];
     let token: string | undefined;
