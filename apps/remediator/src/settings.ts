@@ -9,41 +9,25 @@ import {
   GUARDED_PORT_RANGE,
   GUARDED_PORT_RANGE_TEXT,
   LEDGER_TABLE,
-  type Mode,
   modeTextSchema,
   REGION_PATTERN,
-  type RemediationStrategy,
   readSetting,
   type SettingsEnvironment,
   STRATEGIES,
 } from '@sg-guard/remediation-core';
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~260 KiB).
 import * as z from 'zod';
-import { REMEDIATOR_ENV } from './contract.js';
+import { REMEDIATOR_ENV, type RemediatorDeployment } from './contract.js';
 
-/** What the handler runs with. */
-export interface RemediatorSettings {
+/**
+ * What the handler runs with: the deployment the stack wrote into the environment (see
+ * {@link REMEDIATOR_ENV} for each setting's variable), and what the function knows of itself.
+ */
+export interface RemediatorSettings extends RemediatorDeployment {
   /** The function's own region (`AWS_REGION`); it only acts on groups there. */
   readonly region: string;
-  /** The central topic (`SG_GUARD_TOPIC_ARN`). */
-  readonly topicArn: string;
   /** The topic's region, from its ARN: the central topic may live in another region. */
   readonly topicRegion: string;
-  /** Ports that must not be open to the internet (`SG_GUARD_PORTS`), ascending, unique. */
-  readonly ports: readonly number[];
-  readonly strategy: RemediationStrategy;
-  /** Mode when no organization tag decides (`SG_GUARD_DEFAULT_MODE`). */
-  readonly defaultMode: Mode;
-  readonly allowGroupExemptions: boolean;
-  /** The account-region's ledger table (`SG_GUARD_LEDGER_TABLE`). */
-  readonly ledgerTable: string;
-  /**
-   * The mode map (`SG_GUARD_MODE_BUCKET`, `SG_GUARD_MODE_BUCKET_REGION`); without it every
-   * account gets the default mode.
-   */
-  readonly modeMap?: { readonly bucket: string; readonly region: string };
-  /** Import findings into the account-region's Security Hub (`SG_GUARD_SECURITY_HUB`). */
-  readonly securityHub: boolean;
 }
 
 const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-[a-z])?';
