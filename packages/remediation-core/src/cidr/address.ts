@@ -10,15 +10,16 @@ const IPV6_GROUP = /^[0-9a-f]{1,4}$/i;
 export function parseIpv4(text: string): bigint | undefined {
   const octets = text.split('.');
   if (octets.length !== 4) return undefined;
-  let value = 0n;
+  // Summed as a Number (exact below 2^53) and made a BigInt once: BigInt shifts allocate.
+  let value = 0;
   for (const octet of octets) {
     // Leading zeros are rejected: some parsers read them as octal, so they are ambiguous.
     if (!IPV4_OCTET.test(octet)) return undefined;
     const n = Number(octet);
     if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+    value = value * 256 + n;
   }
-  return value;
+  return BigInt(value);
 }
 
 /** Parses the groups of one side of `::` (or a whole address without it). */
@@ -62,7 +63,9 @@ export function parseIpv6(text: string): bigint | undefined {
 
 /** Dotted-quad text of a 32-bit number. */
 export function formatIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+  // One conversion to a Number, then 32-bit arithmetic (`>>>` keeps it unsigned).
+  const n = Number(value & 0xffffffffn);
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
 }
 
 const IPV4_MAPPED_PREFIX = 0xffffn << 32n;
