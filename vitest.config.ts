@@ -9,8 +9,9 @@ export default defineConfig({
       provider: 'v8',
       include: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
-      // Per package, lines and branches, set just under what the unit projects measure (the
-      // whole suite, integration included, measures more). Raise them as tests are added.
+      // Per package, lines and branches, checked by `pnpm test` (the whole suite: a package's
+      // unit project alone may measure less, e.g. the core's 95.8 % lines, since the integration
+      // tests cover its use cases end to end). Raise them as tests are added.
       thresholds: {
         'packages/remediation-core/src/**/*.ts': { lines: 97, branches: 91 },
         'packages/aws/src/**/*.ts': { lines: 84, branches: 69 },
