@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import {
   Agent,
   createServer,
-  request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ForwardedAnswer, forwardRequest, writeAnswer } from './forward.js';
 
 /**
  * - `throttle`: answered at once with the service's own throttling error, never forwarded
@@ -246,8 +246,6 @@ function unavailable(service: string, protocol: Protocol): Canned {
 }
 
 // Hop-by-hop headers are the proxy's own business on each leg.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection']);
-
 /**
  * Starts the proxy on an ephemeral port of 127.0.0.1.
  *
@@ -344,40 +342,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       );
     });
 
-  const forward = (
-    incoming: IncomingMessage,
-    body: Buffer,
-  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> =>
+  const forward = (incoming: IncomingMessage, body: Buffer): Promise<ForwardedAnswer> =>
     bounded(
-      new Promise((resolve, reject) => {
-        const headers = { ...incoming.headers };
-        for (const name of HOP_BY_HOP) delete headers[name];
-        headers['content-length'] = String(body.length);
-        const outgoing = httpRequest(
-          {
-            agent,
-            host: target.hostname,
-            port: target.port,
-            method: incoming.method,
-            path: incoming.url,
-            headers,
-          },
-          (answer) => {
-            const chunks: Buffer[] = [];
-            answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-            answer.on('end', () =>
-              resolve({
-                status: answer.statusCode ?? 502,
-                headers: answer.headers,
-                body: Buffer.concat(chunks),
-              }),
-            );
-            answer.on('error', reject);
-          },
-        );
-        outgoing.on('error', reject);
-        outgoing.end(body);
-      }),
+      forwardRequest(incoming, body, target, agent),
       `forwarding ${incoming.method} ${incoming.url}`,
     );
 
@@ -444,12 +411,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       reply(response, canned);
       return;
     }
-    const headers = { ...answer.headers };
-    for (const name of HOP_BY_HOP) delete headers[name];
-    headers['content-length'] = String(answer.body.length);
     remember({ seq: call.seq, action: call.action, status: answer.status, ...captured });
-    response.writeHead(answer.status, headers);
-    response.end(answer.body);
+    writeAnswer(response, answer);
   };
 
   const server = createServer((incoming, response) => {

@@ -3,8 +3,9 @@
  * key, method, path, headers that name the action, body) with the status moto answered, so each
  * call can be turned into the IAM request(s) AWS would authorize for it.
  */
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest, writeAnswer } from '../forward.js';
 
 /** One HTTP request as the SDK sent it, and moto's status. */
 export interface RecordedRequest {
@@ -61,8 +62,6 @@ const one = (headers: IncomingHttpHeaders, name: string): string | undefined => 
   return Array.isArray(value) ? value[0] : value;
 };
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection']);
-
 /** Starts the recorder on an ephemeral loopback port, forwarding to `target` (moto). */
 export async function startRecorder(target: string): Promise<RequestRecorder> {
   const upstream = new URL(target);
@@ -108,42 +107,18 @@ export async function startRecorder(target: string): Promise<RequestRecorder> {
         response.end(instead.body);
         return;
       }
-      const headers = { ...incoming.headers };
-      for (const name of HOP_BY_HOP) delete headers[name];
-      headers['content-length'] = String(body.length);
-      const outgoing = httpRequest(
-        {
-          agent,
-          host: upstream.hostname,
-          port: upstream.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers,
-        },
-        (answer) => {
-          const parts: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => parts.push(chunk));
-          answer.on('end', () => {
-            log.push({
-              ...pending,
-              status: answer.statusCode ?? 502,
-              ...(scope[3] === 'sts' ? { response: Buffer.concat(parts).toString('utf8') } : {}),
-            });
-            const out = Buffer.concat(parts);
-            const back = { ...answer.headers };
-            for (const name of HOP_BY_HOP) delete back[name];
-            back['content-length'] = String(out.length);
-            response.writeHead(answer.statusCode ?? 502, back);
-            response.end(out);
-          });
-        },
-      );
-      outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('moto took over 30 s')));
-      outgoing.on('error', (error) => {
+      try {
+        const answer = await forwardRequest(incoming, body, upstream, agent, 30_000);
+        log.push({
+          ...pending,
+          status: answer.status,
+          ...(scope[3] === 'sts' ? { response: answer.body.toString('utf8') } : {}),
+        });
+        writeAnswer(response, answer);
+      } catch (error) {
         response.writeHead(502, { 'content-type': 'text/plain' });
-        response.end(`recorder: ${error.message}`);
-      });
-      outgoing.end(body);
+        response.end(`recorder: ${(error as Error).message}`);
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {
