@@ -85,11 +85,14 @@ export interface FaultProxyOptions {
   /** Actions whose request bodies the log keeps (e.g. `sns:Publish`). @default none */
   readonly captureBodies?: readonly string[];
   /**
-   * Services whose calls are forwarded to moto one at a time. moto's DynamoDB is not
-   * thread-safe: its threaded server checks an item's condition and writes it without a lock
-   * (two conditional writes on one item that arrive at the same instant can both succeed,
-   * where DynamoDB serializes writes to an item), and concurrent transactions on other items
-   * have crashed it (an HTML 500 page instead of JSON). @default ['dynamodb']
+   * Services whose calls are forwarded to moto one at a time, as AWS applies each call
+   * atomically. moto's DynamoDB is not thread-safe: its threaded server checks an item's
+   * condition and writes it without a lock (two conditional writes on one item that arrive at
+   * the same instant can both succeed, where DynamoDB serializes writes to an item), and
+   * concurrent transactions on other items have crashed it. Its EC2 backend is not either: a
+   * describe while a create is under way fails with "dictionary changed size during iteration"
+   * (an HTML 500 page instead of XML). Runs still interleave between calls, which is where the
+   * races under test happen. @default ['dynamodb', 'ec2']
    */
   readonly serializeServices?: readonly string[];
 }
@@ -263,7 +266,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxLog = options.maxLog ?? 20_000;
   const capture = new Set(options.captureBodies ?? []);
-  const serialized = new Set(options.serializeServices ?? ['dynamodb']);
+  const serialized = new Set(options.serializeServices ?? ['dynamodb', 'ec2']);
   const tails = new Map<string, Promise<unknown>>();
   /** Runs `work` once every earlier call of `service` has finished, if it is serialized. */
   const inTurn = <T>(service: string, work: () => Promise<T>): Promise<T> => {

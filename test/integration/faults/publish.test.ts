@@ -93,11 +93,11 @@ describe('a notice larger than SNS takes', () => {
         }),
       );
     }
-    const lists = await Promise.all(
-      Array.from({ length: 150 }, (_, index) =>
-        createPrefixList(ec2, { name: `oversize-world-${index}` }),
-      ),
-    );
+    // One at a time: moto's EC2 backend is not thread-safe.
+    const lists: string[] = [];
+    for (let index = 0; index < 150; index += 1) {
+      lists.push(await createPrefixList(ec2, { name: `oversize-world-${index}` }));
+    }
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
         GroupId: group.groupId,
