@@ -224,10 +224,12 @@ export function createHandler(
   };
 
   return async (event, context) => {
-    // A real Lambda context adds request id, function name and cold start to every line.
-    if (context && 'functionName' in context) telemetry.logger.addContext(context as Context);
-    // The adapters the first describe does not need load while it is in flight.
-    setImmediate(adapters.preload);
+    if (context && 'functionName' in context) telemetry.startInvocation(context as Context);
+    // What the first describe does not need (adapters, Powertools) loads while it is in flight.
+    setImmediate(() => {
+      telemetry.preload();
+      adapters.preload();
+    });
     try {
       if (isScheduledEvent(event)) {
         const summary = await sweep(await accountOf(context), context);
@@ -275,7 +277,7 @@ export function createHandler(
         outcomes,
       };
     } finally {
-      telemetry.flush();
+      await telemetry.flush();
     }
   };
 }

@@ -136,6 +136,16 @@ export async function bundleOf(variant: Variant): Promise<{ file: string; bytes:
   return result;
 }
 
+/**
+ * `BENCH_CPU_PROFILE_DIR=<dir>`: every fresh process also writes a V8 CPU profile there (sampled
+ * every 100 µs), to see where a cold start spends its time. The figures of such a run are not
+ * comparable with others (profiling slows every process).
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'] : [];
+}
+
 /** One fresh process: its wall time (ms) and what it printed on stdout. */
 export function runProcess(
   runtime: NodeRuntime,
@@ -143,7 +153,7 @@ export function runProcess(
   env: Readonly<Record<string, string>> = {},
 ): { ms: number; stdout: string } {
   const start = nowMs();
-  const result = spawnSync(runtime.execPath, [...args], {
+  const result = spawnSync(runtime.execPath, [...profileArgs(), ...args], {
     env: { ...process.env, ...HANDLER_ENV, ...env, NODE_OPTIONS: '' },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
