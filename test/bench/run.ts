@@ -15,6 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { modeMapKey } from '@sg-guard/aws';
 import {
   EmulatorUnavailableError,
   findMotoServer,
@@ -27,7 +28,7 @@ import { benchCoreThroughput } from './core/throughput.js';
 import { extrapolate } from './extrapolation/extrapolate.js';
 import { benchPublisherScale } from './publisher/publisher-scale.js';
 import { benchColdStart, benchFirstRemediation, PART_CLIENTS } from './remediator/cold-start.js';
-import { createExposedGroup, nonCompliantEvent } from './remediator/fixture.js';
+import { createExposedGroup, MODE_MAP, nonCompliantEvent } from './remediator/fixture.js';
 import { memberEnv } from './remediator/process-env.js';
 import { benchSweepScale } from './remediator/sweep-scale.js';
 import { benchTimeToFix, type TimeToFixRun } from './remediator/time-to-fix.js';
@@ -153,6 +154,11 @@ async function main(): Promise<number> {
             env: memberEnv(world, account),
             accountId: account.accountId,
             topicArn: world.topicArn,
+            modeMap: {
+              bucket: MODE_MAP.bucket,
+              region: MODE_MAP.region,
+              key: modeMapKey(account.accountId),
+            },
             template,
             newGroup: (name) => createExposedGroup(account, name),
             event: (groupId) => nonCompliantEvent(groupId, account.accountId),

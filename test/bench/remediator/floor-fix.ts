@@ -44,6 +44,8 @@ export async function bareFix(
   topicArn: string,
   template: NoticeTemplate,
   withGroupDescribe: boolean,
+  /** Another read made beside the rules' describe (a diagnostic adds the mode map's). */
+  alongside?: () => Promise<unknown>,
 ): Promise<void> {
   const describeRules = clients.ec2.send(
     new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
@@ -54,6 +56,7 @@ export async function bareFix(
     withGroupDescribe
       ? clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
       : undefined,
+    alongside?.(),
   ]);
   const exposing = (described.SecurityGroupRules ?? []).filter(
     (rule) =>
