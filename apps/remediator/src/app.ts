@@ -18,7 +18,6 @@ import {
   type RemediationDeps,
   type RemediationOutcome,
   remediateFinding,
-  securityHubFindingForOutcome,
   UnsupportedEventError,
 } from '@sg-guard/remediation-core';
 import type { Context } from 'aws-lambda';
@@ -134,6 +133,10 @@ export function createHandler(
   /** A copy for Security Hub; its failure is logged and counted, never thrown. */
   const report = async (outcome: RemediationOutcome) => {
     if (!securityHub) return;
+    // Security Hub is opt-in: its findings' code loads only here, beside its client.
+    const { securityHubFindingForOutcome } = await import(
+      '@sg-guard/remediation-core/security-hub'
+    );
     const finding = securityHubFindingForOutcome(outcome, { now: now() });
     if (!finding) return;
     try {

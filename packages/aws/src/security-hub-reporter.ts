@@ -8,7 +8,7 @@ import {
   ASFF_LIMITS,
   type SecurityHubFinding,
   type SecurityHubReporter,
-} from '@sg-guard/remediation-core';
+} from '@sg-guard/remediation-core/security-hub';
 import {
   awsErrorCode,
   classifyAwsError,

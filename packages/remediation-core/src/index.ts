@@ -214,41 +214,22 @@ export {
   sameAccess,
   toIpPermission,
 } from './rules/permission.js';
-// Security Hub findings: one ASFF finding per exposed group, built purely from a decision's record.
-export {
-  ASFF_LIMITS,
-  ASFF_SCHEMA_VERSION,
-  type AsffComplianceStatus,
-  type AsffIpPermission,
-  type AsffPartition,
-  type AsffRecordState,
-  type AsffSecurityGroupResource,
-  type AsffSeverityLabel,
-  type AsffWorkflowStatus,
-  type AwsPartition,
-  type SecurityHubFinding,
+// Security Hub findings are built by `@sg-guard/remediation-core/security-hub` (a subpath, so
+// the remediator loads that code only where Security Hub is on); their types are here too.
+export type {
+  AsffComplianceStatus,
+  AsffIpPermission,
+  AsffPartition,
+  AsffRecordState,
+  AsffSecurityGroupResource,
+  AsffSeverityLabel,
+  AsffWorkflowStatus,
+  AwsPartition,
+  SecurityHubFinding,
 } from './security-hub/asff.js';
-export {
-  buildSecurityHubFinding,
-  PRODUCT_FIELD_PREFIX,
-  SECURITY_HUB_FINDING_TYPES,
-  SECURITY_HUB_GENERATOR_ID,
-  SECURITY_HUB_PRODUCT_NAME,
-  type SecurityHubFindingSource,
-  type SecurityHubFindingState,
-  securityHubFindingId,
-  toAsffIpPermission,
-} from './security-hub/finding.js';
-export {
-  type OutcomeFindingOptions,
-  securityHubFindingForOutcome,
-} from './security-hub/outcome.js';
-export {
-  type AccountRegion,
-  defaultProductArn,
-  partitionOfRegion,
-  securityGroupArn,
-} from './security-hub/partition.js';
+export type { SecurityHubFindingSource, SecurityHubFindingState } from './security-hub/finding.js';
+export type { OutcomeFindingOptions } from './security-hub/outcome.js';
+export type { AccountRegion } from './security-hub/partition.js';
 export type { SecurityHubReporter } from './security-hub/reporter.js';
 export {
   bucketNameSchema,

@@ -7,7 +7,10 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-securityhub';
 import { createSecurityGroup, describeInboundRules, openSsh } from '@sg-guard/emulator';
-import { SECURITY_HUB_GENERATOR_ID, securityHubFindingId } from '@sg-guard/remediation-core';
+import {
+  SECURITY_HUB_GENERATOR_ID,
+  securityHubFindingId,
+} from '@sg-guard/remediation-core/security-hub';
 import { createHandler } from '@sg-guard/remediator/app';
 import { readSettings } from '@sg-guard/remediator/settings';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -4,11 +4,11 @@ import {
   SecurityHubClient,
   SecurityHubServiceException,
 } from '@aws-sdk/client-securityhub';
+import type { RemediationRecord } from '@sg-guard/remediation-core';
 import {
   buildSecurityHubFinding,
-  type RemediationRecord,
   type SecurityHubFinding,
-} from '@sg-guard/remediation-core';
+} from '@sg-guard/remediation-core/security-hub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AccessDeniedError, SecurityHubRejectedError, ThrottledError } from '../../src/errors.js';
