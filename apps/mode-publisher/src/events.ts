@@ -2,9 +2,10 @@
  * What woke the publisher: the schedule (a full pass) or an Organizations call recorded by
  * CloudTrail and delivered by EventBridge in us-east-1 (incremental work).
  */
-import { ACCOUNT_ID_PATTERN, MODE_TAG_KEY } from '@sg-guard/remediation-core';
-// A namespace import lets esbuild drop what is unused.
-import * as z from 'zod';
+import { ACCOUNT_ID_PATTERN, MODE_TAG_KEY, safeParse } from '@sg-guard/remediation-core';
+// zod/mini, not classic zod: it tree-shakes (a namespace import lets esbuild drop what is
+// unused) and builds schemas cheaply. The core's `safeParse` parses with English messages.
+import * as z from 'zod/mini';
 import { MODE_EVENT_DETAIL_TYPES, MODE_EVENT_NAMES } from './contract.js';
 import { MalformedModeEventError, UnsupportedModeEventError } from './errors.js';
 
@@ -28,7 +29,7 @@ export type ModeTrigger =
   | { readonly kind: 'skip'; readonly eventName: string; readonly reason: string };
 
 const ACCOUNT_ID = ACCOUNT_ID_PATTERN;
-const accountId = z.string().regex(ACCOUNT_ID, 'expected a 12-digit account id');
+const accountId = z.string().check(z.regex(ACCOUNT_ID, 'expected a 12-digit account id'));
 
 const scheduleSchema = z.looseObject({
   source: z.literal('aws.events'),
@@ -40,35 +41,41 @@ const cloudTrailSchema = z.looseObject({
   'detail-type': z.enum(MODE_EVENT_DETAIL_TYPES),
   detail: z.looseObject({
     eventSource: z.literal('organizations.amazonaws.com'),
-    eventName: z.string().min(1),
-    errorCode: z.string().optional(),
-    requestParameters: z.unknown().optional(),
-    responseElements: z.unknown().optional(),
-    serviceEventDetails: z.unknown().optional(),
+    eventName: z.string().check(z.minLength(1)),
+    errorCode: z.optional(z.string()),
+    requestParameters: z.optional(z.unknown()),
+    responseElements: z.optional(z.unknown()),
+    serviceEventDetails: z.optional(z.unknown()),
   }),
 });
 
 /** CloudTrail writes tag keys in camelCase; be lenient about the SDK's casing too. */
 const tagKey = z.union([
-  z.looseObject({ key: z.string() }).transform((tag) => tag.key),
-  z.looseObject({ Key: z.string() }).transform((tag) => tag.Key),
+  z.pipe(
+    z.looseObject({ key: z.string() }),
+    z.transform((tag: { key: string }) => tag.key),
+  ),
+  z.pipe(
+    z.looseObject({ Key: z.string() }),
+    z.transform((tag: { Key: string }) => tag.Key),
+  ),
 ]);
 const tagResourceSchema = z.looseObject({
-  resourceId: z.string().min(1),
-  tags: z.array(tagKey).optional(),
+  resourceId: z.string().check(z.minLength(1)),
+  tags: z.optional(z.array(tagKey)),
 });
 const untagResourceSchema = z.looseObject({
-  resourceId: z.string().min(1),
-  tagKeys: z.array(z.string()).optional(),
+  resourceId: z.string().check(z.minLength(1)),
+  tagKeys: z.optional(z.array(z.string())),
 });
 const accountParametersSchema = z.looseObject({ accountId });
 const createAccountStatusSchema = z.looseObject({
-  state: z.string().optional(),
-  accountId: accountId.optional(),
+  state: z.optional(z.string()),
+  accountId: z.optional(accountId),
 });
-const createAccountResponseSchema = z
-  .looseObject({ createAccountStatus: createAccountStatusSchema.optional() })
-  .nullish();
+const createAccountResponseSchema = z.nullish(
+  z.looseObject({ createAccountStatus: z.optional(createAccountStatusSchema) }),
+);
 const createAccountResultSchema = z.looseObject({ createAccountStatus: createAccountStatusSchema });
 const acceptHandshakeSchema = z.looseObject({
   handshake: z.looseObject({
@@ -87,14 +94,14 @@ type Detail = z.infer<typeof cloudTrailSchema>['detail'];
  * parseModeEvent({ source: 'aws.events', 'detail-type': 'Scheduled Event', ... }); // → { kind: 'full' }
  */
 export function parseModeEvent(event: unknown): ModeTrigger {
-  if (scheduleSchema.safeParse(event).success) return { kind: 'full' };
+  if (safeParse(scheduleSchema, event).success) return { kind: 'full' };
   const source = (event as { source?: unknown } | null)?.source;
   if (source !== 'aws.organizations') {
     throw new UnsupportedModeEventError(
       `not a schedule or an Organizations event (source ${JSON.stringify(source ?? null)})`,
     );
   }
-  const envelope = cloudTrailSchema.safeParse(event);
+  const envelope = safeParse(cloudTrailSchema, event);
   if (!envelope.success) {
     throw new MalformedModeEventError(
       'not an Organizations CloudTrail event',
@@ -197,8 +204,8 @@ function resourceTrigger(eventName: string, resourceId: string): ModeTrigger {
   return { kind: 'skip', eventName, reason: `${resourceId} is not an account, OU or root` };
 }
 
-function parse<T>(eventName: string, schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
+function parse<T>(eventName: string, schema: z.core.$ZodType<T>, value: unknown): T {
+  const result = safeParse(schema, value);
   if (!result.success) {
     throw new MalformedModeEventError(
       `${eventName} event without the expected fields`,
@@ -208,6 +215,6 @@ function parse<T>(eventName: string, schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-function issuesOf(error: z.ZodError): string[] {
+function issuesOf(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
 }

@@ -10,8 +10,9 @@ import {
   readSetting,
   type SettingsEnvironment,
 } from '@sg-guard/remediation-core';
-// A namespace import lets esbuild drop what is unused.
-import * as z from 'zod';
+// zod/mini, not classic zod: it tree-shakes (a namespace import lets esbuild drop what is
+// unused) and builds schemas cheaply. English messages come with the core's `readSetting`.
+import * as z from 'zod/mini';
 import { MODE_PUBLISHER_ENV } from './contract.js';
 
 /** What the handler runs with. */
@@ -28,13 +29,15 @@ export interface ModePublisherSettings {
   readonly orgMaxAttempts: number;
 }
 
-const regionSchema = z.string().regex(REGION_PATTERN, 'expected a region like us-east-1');
+const regionSchema = z.string().check(z.regex(REGION_PATTERN, 'expected a region like us-east-1'));
 const modeSchema = modeTextSchema;
-const attemptsSchema = z
-  .string()
-  .regex(/^\d+$/, 'expected a whole number')
-  .transform(Number)
-  .pipe(z.number().int().min(1, 'at least 1').max(20, 'at most 20'));
+const attemptsSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^\d+$/, 'expected a whole number')),
+    z.transform((text: string) => Number(text)),
+  ),
+  z.int().check(z.gte(1, 'at least 1'), z.lte(20, 'at most 20')),
+);
 
 /**
  * Reads and validates the mode publisher's environment. The default mode is required (no

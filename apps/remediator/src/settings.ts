@@ -15,8 +15,10 @@ import {
   type SettingsEnvironment,
   STRATEGIES,
 } from '@sg-guard/remediation-core';
-// A namespace import lets esbuild drop what is unused (zod's locales alone are ~260 KiB).
-import * as z from 'zod';
+// zod/mini, not classic zod: the same parser, but it tree-shakes (a namespace import lets
+// esbuild drop what is unused; zod's locales alone are ~260 KiB) and builds schemas cheaply,
+// which is cold start. English messages come with the core's `readSetting`.
+import * as z from 'zod/mini';
 import { REMEDIATOR_ENV, type RemediatorDeployment } from './contract.js';
 
 /**
@@ -35,45 +37,50 @@ const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-[a-z])?';
 const REGION = REGION_PATTERN.source.replace(/^\^|\$$/g, '');
 const TOPIC_ARN = new RegExp(`^arn:${PARTITION}:sns:(${REGION}):\\d{12}:[A-Za-z0-9_-]{1,256}$`);
 
-const regionSchema = z.string().regex(REGION_PATTERN, 'expected a region like eu-west-1');
+const regionSchema = z.string().check(z.regex(REGION_PATTERN, 'expected a region like eu-west-1'));
 const topicArnSchema = z
   .string()
-  .regex(
-    TOPIC_ARN,
-    'expected a standard SNS topic ARN like arn:aws:sns:eu-west-1:111122223333:sg-guard-findings',
+  .check(
+    z.regex(
+      TOPIC_ARN,
+      'expected a standard SNS topic ARN like arn:aws:sns:eu-west-1:111122223333:sg-guard-findings',
+    ),
   );
 const tableNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name like sg-guard-ledger');
-const portsSchema = z
-  .string()
-  .transform((text) => text.split(',').map((part) => part.trim()))
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(/^\d+$/, 'each port must be a whole number')
-        .transform(Number)
-        .pipe(
-          z
-            .number()
-            .int()
-            .min(GUARDED_PORT_RANGE.min, `ports are ${GUARDED_PORT_RANGE_TEXT}`)
-            .max(GUARDED_PORT_RANGE.max, `ports are ${GUARDED_PORT_RANGE_TEXT}`),
-        ),
+  .check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name like sg-guard-ledger'));
+const portSchema = z.pipe(
+  z.pipe(
+    z.string().check(z.regex(/^\d+$/, 'each port must be a whole number')),
+    z.transform((text: string) => Number(text)),
+  ),
+  z
+    .int()
+    .check(
+      z.gte(GUARDED_PORT_RANGE.min, `ports are ${GUARDED_PORT_RANGE_TEXT}`),
+      z.lte(GUARDED_PORT_RANGE.max, `ports are ${GUARDED_PORT_RANGE_TEXT}`),
     ),
-  )
-  .transform((ports) => [...new Set(ports)].sort((a, b) => a - b));
-const strategySchema = z
-  .string()
-  .transform((text) => text.toLowerCase())
-  .pipe(z.enum(STRATEGIES, `expected ${STRATEGIES.join(' or ')}`));
+);
+const portsSchema = z.pipe(
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text: string) => text.split(',').map((part) => part.trim())),
+    ),
+    z.array(portSchema),
+  ),
+  z.transform((ports: number[]) => [...new Set(ports)].sort((a, b) => a - b)),
+);
+const lowerCase = z.pipe(
+  z.string(),
+  z.transform((text: string) => text.toLowerCase()),
+);
+const strategySchema = z.pipe(lowerCase, z.enum(STRATEGIES, `expected ${STRATEGIES.join(' or ')}`));
 const modeSchema = modeTextSchema;
-const booleanSchema = z
-  .string()
-  .transform((text) => text.toLowerCase())
-  .pipe(z.enum(['true', 'false'], 'expected true or false'))
-  .transform((text) => text === 'true');
+const booleanSchema = z.pipe(
+  z.pipe(lowerCase, z.enum(['true', 'false'], 'expected true or false')),
+  z.transform((text: 'true' | 'false') => text === 'true'),
+);
 
 /**
  * Reads and validates the remediator's environment.

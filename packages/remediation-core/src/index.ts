@@ -243,3 +243,5 @@ export {
   sanitizeText,
   TEXT_LIMITS,
 } from './text/sanitize.js';
+// Every parse of the core and the Lambdas: zod/mini with zod's English messages.
+export { safeParse } from './validation.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MalformedEventError } from '../errors.js';
 import type { Finding, ParsedEvent } from '../model.js';
 import { clip } from './config-message.js';
@@ -16,37 +16,43 @@ export const WATCHED_EC2_CALLS = [
   'ModifyManagedPrefixList',
 ] as const;
 
-const prefixListIdSchema = z
-  .string()
-  .regex(/^pl-[0-9a-f]{8,17}$/, 'expected a prefix list id like pl-0123456789abcdef0');
+// The schemas are built on their first parse (`z.lazy`), not at module load (cold start).
+
+const prefixListIdSchema = () =>
+  z
+    .string()
+    .check(z.regex(/^pl-[0-9a-f]{8,17}$/, 'expected a prefix list id like pl-0123456789abcdef0'));
 
 const KIND = 'EventBridge CloudTrail event';
 
-const envelopeSchema = z.object({
-  id: z.string().min(1),
-  'detail-type': z.literal(CLOUDTRAIL_DETAIL_TYPE),
-  source: z.literal('aws.ec2'),
-  account: accountIdSchema.optional(),
-  region: regionSchema.optional(),
-  time: z.unknown().optional(),
-  detail: z.looseObject({
-    eventName: z.string().min(1),
-    eventID: z.unknown().optional(),
-    errorCode: z.string().optional(),
+const envelopeSchema = z.lazy(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    'detail-type': z.literal(CLOUDTRAIL_DETAIL_TYPE),
+    source: z.literal('aws.ec2'),
+    account: z.optional(accountIdSchema),
+    region: z.optional(regionSchema),
+    time: z.optional(z.unknown()),
+    detail: z.looseObject({
+      eventName: z.string().check(z.minLength(1)),
+      eventID: z.optional(z.unknown()),
+      errorCode: z.optional(z.string()),
+    }),
   }),
-});
+);
 
 /**
  * Fields every watched call shares. The identifiers are checked strictly (they say where to
  * act); the informational ones (time, caller) are read leniently and sanitized in
  * `fields.ts`, so a strange caller name costs the detail, never the remediation.
  */
-const callSchema = z.object({
-  eventTime: z.unknown().optional(),
-  awsRegion: regionSchema.optional(),
-  recipientAccountId: accountIdSchema.optional(),
-  userIdentity: z.unknown().optional(),
-});
+const callSchema = () =>
+  z.object({
+    eventTime: z.optional(z.unknown()),
+    awsRegion: z.optional(regionSchema),
+    recipientAccountId: z.optional(accountIdSchema),
+    userIdentity: z.optional(z.unknown()),
+  });
 
 /** The caller: `userIdentity.arn`, else `invokedBy` (a service), sanitized. */
 function actorOfIdentity(identity: unknown): string | undefined {
@@ -55,31 +61,37 @@ function actorOfIdentity(identity: unknown): string | undefined {
   return actorOf(arn) ?? actorOf(invokedBy);
 }
 
-const authorizeSchema = callSchema.extend({
-  requestParameters: z.object({
-    groupId: securityGroupIdSchema.optional(),
-    groupName: z.string().optional(),
+const authorizeSchema = z.lazy(() =>
+  z.extend(callSchema(), {
+    requestParameters: z.object({
+      groupId: z.optional(securityGroupIdSchema),
+      groupName: z.optional(z.string()),
+    }),
   }),
-});
+);
 
-const modifySchema = callSchema.extend({
-  requestParameters: z.object({
-    ModifySecurityGroupRulesRequest: z.object({ GroupId: securityGroupIdSchema }),
+const modifySchema = z.lazy(() =>
+  z.extend(callSchema(), {
+    requestParameters: z.object({
+      ModifySecurityGroupRulesRequest: z.object({ GroupId: securityGroupIdSchema }),
+    }),
   }),
-});
+);
 
 /** CloudTrail nests the request (`ModifyManagedPrefixListRequest`); some tools log it flat. */
-const modifyPrefixListSchema = callSchema.extend({
-  requestParameters: z.union([
-    z.object({
-      ModifyManagedPrefixListRequest: z.object({ PrefixListId: prefixListIdSchema }),
-    }),
-    z.object({ PrefixListId: prefixListIdSchema }),
-    z.object({ prefixListId: prefixListIdSchema }),
-  ]),
-});
+const modifyPrefixListSchema = z.lazy(() =>
+  z.extend(callSchema(), {
+    requestParameters: z.union([
+      z.object({
+        ModifyManagedPrefixListRequest: z.object({ PrefixListId: prefixListIdSchema() }),
+      }),
+      z.object({ PrefixListId: prefixListIdSchema() }),
+      z.object({ prefixListId: prefixListIdSchema() }),
+    ]),
+  }),
+);
 
-type CallFields = z.output<typeof callSchema>;
+type CallFields = z.output<ReturnType<typeof callSchema>>;
 type GroupRef =
   | { readonly groupId: string }
   | { readonly groupName: string }

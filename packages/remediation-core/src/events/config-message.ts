@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ParsedEvent, Trigger } from '../model.js';
 import { sanitizeText, TEXT_LIMITS } from '../text/sanitize.js';
 import { compactFinding, eventTimeOf, nameOf } from './fields.js';
@@ -18,20 +18,25 @@ const COMPLIANCE_TYPES = [
   'INSUFFICIENT_DATA',
 ] as const;
 
-const headerSchema = z.object({ messageType: z.string().min(1) });
+// Schemas are built on their first parse (`z.lazy`), not at module load: that is cold start.
+const headerSchema = z.lazy(() => z.object({ messageType: z.string().check(z.minLength(1)) }));
 
-const resourceTypeSchema = z.object({ resourceType: z.string().min(1) });
+const resourceTypeSchema = z.lazy(() =>
+  z.object({ resourceType: z.string().check(z.minLength(1)) }),
+);
 
 /** A Config `ComplianceChangeNotification` about a security group (fields sg-guard reads). */
-const groupComplianceChangeSchema = z.object({
-  resourceType: z.literal(SECURITY_GROUP_RESOURCE_TYPE),
-  resourceId: securityGroupIdSchema,
-  awsAccountId: accountIdSchema,
-  awsRegion: regionSchema,
-  configRuleName: z.string().min(1),
-  newEvaluationResult: z.object({ complianceType: z.enum(COMPLIANCE_TYPES) }),
-  notificationCreationTime: z.unknown().optional(),
-});
+const groupComplianceChangeSchema = z.lazy(() =>
+  z.object({
+    resourceType: z.literal(SECURITY_GROUP_RESOURCE_TYPE),
+    resourceId: securityGroupIdSchema,
+    awsAccountId: accountIdSchema,
+    awsRegion: regionSchema,
+    configRuleName: z.string().check(z.minLength(1)),
+    newEvaluationResult: z.object({ complianceType: z.enum(COMPLIANCE_TYPES) }),
+    notificationCreationTime: z.optional(z.unknown()),
+  }),
+);
 
 /** Where a Config message came from, for ids, error paths and the finding's trigger. */
 export interface ConfigMessageContext {

@@ -1,14 +1,17 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ParsedEvent } from '../model.js';
 import { accountIdSchema, regionSchema, securityGroupIdSchema } from './identifiers.js';
 import { parseEventPart } from './issues.js';
 
+// Schemas are built on their first parse (`z.lazy`), not at module load: that is cold start.
 /** A direct invocation: `{ "groupId": "sg-…" }`, optionally with `accountId` and `region`. */
-const directSchema = z.strictObject({
-  groupId: securityGroupIdSchema,
-  accountId: accountIdSchema.optional(),
-  region: regionSchema.optional(),
-});
+const directSchema = z.lazy(() =>
+  z.strictObject({
+    groupId: securityGroupIdSchema,
+    accountId: z.optional(accountIdSchema),
+    region: z.optional(regionSchema),
+  }),
+);
 
 /** True when `event` looks like a direct invocation (it has a `groupId` at the top level). */
 export function isDirectInvocation(event: object): boolean {

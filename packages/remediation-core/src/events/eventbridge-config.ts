@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ParsedEvent } from '../model.js';
 import { COMPLIANCE_CHANGE, readConfigMessage } from './config-message.js';
 import { eventIdOf } from './fields.js';
@@ -9,12 +9,15 @@ export const CONFIG_COMPLIANCE_DETAIL_TYPE = 'Config Rules Compliance Change';
 
 const KIND = 'EventBridge Config Rules Compliance Change event';
 
-const envelopeSchema = z.object({
-  id: z.string().min(1),
-  'detail-type': z.literal(CONFIG_COMPLIANCE_DETAIL_TYPE),
-  source: z.literal('aws.config'),
-  detail: z.looseObject({}),
-});
+// Schemas are built on their first parse (`z.lazy`), not at module load: that is cold start.
+const envelopeSchema = z.lazy(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    'detail-type': z.literal(CONFIG_COMPLIANCE_DETAIL_TYPE),
+    source: z.literal('aws.config'),
+    detail: z.looseObject({}),
+  }),
+);
 
 const withEventId = (eventId: string | undefined) => (eventId === undefined ? {} : { eventId });
 

@@ -5,9 +5,10 @@
  * Informational fields of the wrong type or shape are dropped, not fatal: the group still gets
  * remediated, only the detail is lost.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Finding } from '../model.js';
 import { sanitizeOptional, TEXT_LIMITS } from '../text/sanitize.js';
+import { safeParse } from '../validation.js';
 
 /** The record's own format for event times, so a finding never makes an invalid record. */
 const isoTimeSchema = z.iso.datetime({ offset: true });
@@ -16,7 +17,7 @@ const isoTimeSchema = z.iso.datetime({ offset: true });
 export function eventTimeOf(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 64) return undefined;
   const time = value.trim();
-  return isoTimeSchema.safeParse(time).success ? time : undefined;
+  return safeParse(isoTimeSchema, time).success ? time : undefined;
 }
 
 /** An event id (SNS `MessageId`, EventBridge `id`, CloudTrail `eventID`), sanitized. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** `sg-` followed by 8 or 17 hex digits (old and new EC2 id formats). */
 export const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
@@ -12,14 +12,16 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Zod schema of a security group id. */
 export const securityGroupIdSchema = z
   .string()
-  .regex(SECURITY_GROUP_ID_PATTERN, 'expected a security group id like sg-0123456789abcdef0');
+  .check(
+    z.regex(SECURITY_GROUP_ID_PATTERN, 'expected a security group id like sg-0123456789abcdef0'),
+  );
 
 /** Zod schema of an AWS account id. */
 export const accountIdSchema = z
   .string()
-  .regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit AWS account id');
+  .check(z.regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit AWS account id'));
 
 /** Zod schema of an AWS region name. */
 export const regionSchema = z
   .string()
-  .regex(REGION_PATTERN, 'expected an AWS region like eu-west-1');
+  .check(z.regex(REGION_PATTERN, 'expected an AWS region like eu-west-1'));

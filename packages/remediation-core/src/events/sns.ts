@@ -1,22 +1,28 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MalformedEventError } from '../errors.js';
 import type { Finding, IgnoredEvent, MalformedEventPart, ParsedEvent } from '../model.js';
+import { safeParse } from '../validation.js';
 import { clip, readConfigMessage } from './config-message.js';
 import { eventIdOf } from './fields.js';
 import { formatIssues, parseEventPart } from './issues.js';
 
 const KIND = 'SNS event';
 
-const snsRecordSchema = z.object({
-  EventSource: z.literal('aws:sns'),
-  Sns: z.object({
-    MessageId: z.string().min(1),
-    Message: z.string(),
+// Schemas are built on their first parse (`z.lazy`), not at module load: that is cold start.
+const snsRecordSchema = z.lazy(() =>
+  z.object({
+    EventSource: z.literal('aws:sns'),
+    Sns: z.object({
+      MessageId: z.string().check(z.minLength(1)),
+      Message: z.string(),
+    }),
   }),
-});
+);
 
 /** The envelope only: each record is read on its own, so one bad record spoils no other. */
-const snsEventSchema = z.object({ Records: z.array(z.unknown()).min(1) });
+const snsEventSchema = z.lazy(() =>
+  z.object({ Records: z.array(z.unknown()).check(z.minLength(1)) }),
+);
 
 /** True when `event` is a Lambda SNS event (its first record comes from `aws:sns`). */
 export function isSnsEvent(event: object): boolean {
@@ -88,7 +94,7 @@ export function parseSnsEvent(event: unknown): ParsedEvent {
         ...(eventId !== undefined && { eventId }),
       });
     };
-    const checked = snsRecordSchema.safeParse(raw);
+    const checked = safeParse(snsRecordSchema, raw);
     if (!checked.success) {
       bad(formatIssues(checked.error, path));
       return;

@@ -10,6 +10,7 @@ import type {
 } from '../model.js';
 import { recordIssues, remediationRecordSchema } from '../record/schema.js';
 import { describeRule } from '../rules/format.js';
+import { safeParse } from '../validation.js';
 
 /** A copy of the source with only its own fields, so the record holds nothing else. */
 function copySource(source: RuleSource): RuleSource {
@@ -167,7 +168,7 @@ export function buildRecord(input: NoticeInput): RemediationRecord {
       },
     }),
   };
-  const result = remediationRecordSchema.safeParse(candidate);
+  const result = safeParse(remediationRecordSchema, candidate);
   if (!result.success) {
     const issues = recordIssues(result.error);
     throw new InvalidRecordError(`cannot build the record: ${issues.join('; ')}`, issues);

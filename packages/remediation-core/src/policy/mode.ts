@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidSettingsError } from '../errors.js';
 import type { AccountPolicy, Mode, PolicyLevel } from '../model.js';
 
@@ -28,14 +28,22 @@ export function parseMode(text: string): Mode | undefined {
  * Zod schema of a mode written in a setting (an environment variable): {@link parseMode}'s
  * reading, and `expected one of enforce, notify, off` otherwise.
  */
-export const modeTextSchema = z.string().transform((text, context): Mode => {
-  const mode = parseMode(text);
-  if (mode === undefined) {
-    context.addIssue({ code: 'custom', message: `expected one of ${MODES.join(', ')}` });
-    return z.NEVER;
-  }
-  return mode;
-});
+export const modeTextSchema = z.pipe(
+  z.string(),
+  z.transform((text: string, payload): Mode => {
+    const mode = parseMode(text);
+    if (mode === undefined) {
+      // A mini transform gets the bare payload (no `addIssue`): the issue goes in as is.
+      payload.issues.push({
+        code: 'custom',
+        message: `expected one of ${MODES.join(', ')}`,
+        input: text,
+      });
+      return z.NEVER;
+    }
+    return mode;
+  }),
+);
 
 /**
  * {@link parseMode} for settings: the mode, or an {@link InvalidSettingsError} naming `setting`.

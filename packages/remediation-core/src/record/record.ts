@@ -1,5 +1,6 @@
 import { InvalidRecordError } from '../errors.js';
 import type { RemediationRecord } from '../model.js';
+import { safeParse } from '../validation.js';
 import { recordIssues, remediationRecordSchema } from './schema.js';
 
 export { recordedRuleSchema, remediationRecordSchema } from './schema.js';
@@ -14,7 +15,7 @@ export {
 
 /** The record, or the issues that make `json` no record. */
 function readRecord(json: unknown): { record?: RemediationRecord; issues: string[] } {
-  const result = remediationRecordSchema.safeParse(json);
+  const result = safeParse(remediationRecordSchema, json);
   return result.success
     ? { record: result.data, issues: [] }
     : { issues: recordIssues(result.error) };

@@ -3,52 +3,69 @@
  * `configuration` is camelCase and, in older items, carries IPv4 ranges twice: as
  * `ipv4Ranges[{ cidrIp }]` and as the legacy string array `ipRanges`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidRuleError } from '../errors.js';
 import type { GroupSnapshot, InboundRule, RuleSource } from '../model.js';
+import { safeParse } from '../validation.js';
 import { buildRule, cidrSource, groupSource, prefixListSource } from './canonical.js';
 
-const text = z.string().nullish();
-const port = z.number().int().nullish();
+const text = z.nullish(z.string());
+const port = z.nullish(z.int());
 
-const permissionSchema = z.object({
-  ipProtocol: z.union([z.string(), z.number()]),
-  fromPort: port,
-  toPort: port,
-  ipv4Ranges: z.array(z.object({ cidrIp: z.string(), description: text })).nullish(),
-  ipv6Ranges: z.array(z.object({ cidrIpv6: z.string(), description: text })).nullish(),
-  ipRanges: z.array(z.string()).nullish(),
-  prefixListIds: z.array(z.object({ prefixListId: z.string(), description: text })).nullish(),
-  userIdGroupPairs: z
-    .array(z.object({ groupId: text, userId: text, vpcId: text, description: text }))
-    .nullish(),
-});
+// Schemas are built on their first parse (`z.lazy`), not at module load: that is cold start.
+const permissionSchema = z.lazy(() =>
+  z.object({
+    ipProtocol: z.union([z.string(), z.number()]),
+    fromPort: port,
+    toPort: port,
+    ipv4Ranges: z.nullish(z.array(z.object({ cidrIp: z.string(), description: text }))),
+    ipv6Ranges: z.nullish(z.array(z.object({ cidrIpv6: z.string(), description: text }))),
+    ipRanges: z.nullish(z.array(z.string())),
+    prefixListIds: z.nullish(z.array(z.object({ prefixListId: z.string(), description: text }))),
+    userIdGroupPairs: z.nullish(
+      z.array(z.object({ groupId: text, userId: text, vpcId: text, description: text })),
+    ),
+  }),
+);
 
-const configurationSchema = z.object({
-  groupId: z.string().min(1),
-  groupName: text,
-  vpcId: text,
-  ownerId: text,
-  ipPermissions: z.array(permissionSchema).nullish(),
-  tags: z.array(z.object({ key: z.string(), value: z.string().nullish() })).nullish(),
-});
+const configurationSchema = z.lazy(() =>
+  z.object({
+    groupId: z.string().check(z.minLength(1)),
+    groupName: text,
+    vpcId: text,
+    ownerId: text,
+    ipPermissions: z.nullish(z.array(permissionSchema)),
+    tags: z.nullish(z.array(z.object({ key: z.string(), value: z.nullish(z.string()) }))),
+  }),
+);
 
-const itemSchema = z.object({
-  resourceType: z.literal('AWS::EC2::SecurityGroup').optional(),
-  configurationItemStatus: text,
-  awsAccountId: text,
-  tags: z.record(z.string(), z.string()).nullish(),
-  // The GetResourceConfigHistory API returns `configuration` as a JSON string.
-  configuration: z.preprocess((value, ctx) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `configuration string: ${String(error)}` });
-      return z.NEVER;
-    }
-  }, configurationSchema),
-});
+const itemSchema = z.lazy(() =>
+  z.object({
+    resourceType: z.optional(z.literal('AWS::EC2::SecurityGroup')),
+    configurationItemStatus: text,
+    awsAccountId: text,
+    tags: z.nullish(z.record(z.string(), z.string())),
+    // The GetResourceConfigHistory API returns `configuration` as a JSON string. (What classic
+    // zod's `preprocess` is: a transform piped into the schema.)
+    configuration: z.pipe(
+      z.transform((value: unknown, payload): unknown => {
+        if (typeof value !== 'string') return value;
+        try {
+          return JSON.parse(value);
+        } catch (error) {
+          // A mini transform gets the bare payload (no `addIssue`): the issue goes in as is.
+          payload.issues.push({
+            code: 'custom',
+            message: `configuration string: ${String(error)}`,
+            input: value,
+          });
+          return z.NEVER;
+        }
+      }),
+      configurationSchema,
+    ),
+  }),
+);
 
 type ConfigPermission = z.infer<typeof permissionSchema>;
 
@@ -112,7 +129,7 @@ export function groupFromConfigItem(item: unknown): GroupSnapshot {
   if (status === 'ResourceDeleted' || status === 'ResourceDeletedNotRecorded') {
     throw new InvalidRuleError(`configuration item describes a deleted group (${status})`);
   }
-  const parsed = itemSchema.safeParse(item);
+  const parsed = safeParse(itemSchema, item);
   if (!parsed.success) {
     throw new InvalidRuleError(
       `not an AWS::EC2::SecurityGroup configuration item: ${z.prettifyError(parsed.error)}`,
