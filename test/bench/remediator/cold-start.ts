@@ -180,13 +180,22 @@ export function moduleArgs(script: string): string[] {
   return ['--input-type=module', '-e', script];
 }
 
-const importScript = (file: string) => `await import(${JSON.stringify(pathToFileURL(file).href)});`;
+/** Imports `file` and prints how long the import took, timed inside the process. */
+const importScript = (file: string) =>
+  [
+    'const start = performance.now();',
+    `await import(${JSON.stringify(pathToFileURL(file).href)});`,
+    'process.stdout.write(String(performance.now() - start));',
+  ].join('\n');
 
 /** A variant measured on one runtime. */
 interface Measured {
   readonly runtime: NodeRuntime;
   readonly emptyMs: number;
+  /** Median of the process's wall time minus the median of `node -e 0`'s. */
   readonly overheadMs: ReadonlyMap<string, number>;
+  /** Median of the import's own time, measured inside each process. */
+  readonly importMs: ReadonlyMap<string, number>;
 }
 
 function measureImports(
@@ -202,21 +211,24 @@ function measureImports(
   }
   const empty: number[] = [];
   const times = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+  const imports = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
   for (let round = 0; round < samples; round += 1) {
     empty.push(runProcess(runtime, ['-e', '0']).ms);
     for (let i = 0; i < variants.length; i += 1) {
       const variant = variants[(i + round) % variants.length] as Variant;
       const file = files.get(variant.name) as string;
-      times.get(variant.name)?.push(runProcess(runtime, moduleArgs(importScript(file))).ms);
+      const { ms, stdout } = runProcess(runtime, moduleArgs(importScript(file)));
+      times.get(variant.name)?.push(ms);
+      imports.get(variant.name)?.push(Number(stdout));
     }
   }
   const emptyMs = median(empty);
+  const medianOf = (all: Map<string, number[]>, name: string) => median(all.get(name) ?? []);
   return {
     runtime,
     emptyMs,
-    overheadMs: new Map(
-      variants.map((variant) => [variant.name, median(times.get(variant.name) ?? []) - emptyMs]),
-    ),
+    overheadMs: new Map(variants.map((v) => [v.name, medianOf(times, v.name) - emptyMs])),
+    importMs: new Map(variants.map((v) => [v.name, medianOf(imports, v.name)])),
   };
 }
 
@@ -239,25 +251,34 @@ export async function benchColdStart(
   }
   const rows: BenchRow[] = [];
   const figures: Record<string, number> = {};
+  // Both measures of each process are judged: the import timed inside the process (precise) and
+  // the process's wall time over `node -e 0` (what a caller waits, spawn jitter included).
+  const measures = [
+    { key: 'coldStartImportMs', how: 'timed in process', of: (m: Measured) => m.importMs },
+    { key: 'coldStartOverheadMs', how: 'wall − node -e 0', of: (m: Measured) => m.overheadMs },
+  ] as const;
   for (const runtime of runtimes) {
     const measured = measureImports(runtime, variants, files, samples);
-    const floor = measured.overheadMs.get('floor') as number;
     const key = runtime.label.replace(/\s+/g, '');
     figures[`coldStartNodeEmptyMs_${key}`] = measured.emptyMs;
-    for (const variant of variants) {
-      const ms = measured.overheadMs.get(variant.name) as number;
-      figures[`coldStartOverheadMs_${key}_${variant.name}`] = ms;
-      if (variant.role === 'floor') continue;
-      const ratio = ms / floor;
-      const judged = variant.role === 'deployed';
-      rows.push({
-        metric: `cold start, ${runtime.label}: import overhead, ${variant.label}`,
-        value: `${formatMs(ms)} (${formatBytes(sizes.get(variant.name) ?? 0)})`,
-        baseline: `floor ${formatMs(floor)} (${formatBytes(sizes.get('floor') ?? 0)})`,
-        ratio: `${significant(ratio)}×`,
-        target: judged ? `≤ ${TARGET_COLD_RATIO}×` : '—',
-        ...(judged ? { pass: ratio <= TARGET_COLD_RATIO } : {}),
-      });
+    for (const measure of measures) {
+      const values = measure.of(measured);
+      const floor = values.get('floor') as number;
+      for (const variant of variants) {
+        const ms = values.get(variant.name) as number;
+        figures[`${measure.key}_${key}_${variant.name}`] = ms;
+        if (variant.role === 'floor') continue;
+        const ratio = ms / floor;
+        const judged = variant.role === 'deployed';
+        rows.push({
+          metric: `cold start, ${runtime.label}: import overhead (${measure.how}), ${variant.label}`,
+          value: `${formatMs(ms)} (${formatBytes(sizes.get(variant.name) ?? 0)})`,
+          baseline: `floor ${formatMs(floor)} (${formatBytes(sizes.get('floor') ?? 0)})`,
+          ratio: `${significant(ratio)}×`,
+          target: judged ? `≤ ${TARGET_COLD_RATIO}×` : '—',
+          ...(judged ? { pass: ratio <= TARGET_COLD_RATIO } : {}),
+        });
+      }
     }
   }
   for (const variant of variants)
@@ -266,7 +287,7 @@ export async function benchColdStart(
     rows,
     figures,
     notes: [
-      `cold start, import: ${samples} fresh processes per bundle and runtime, in rotation with \`node -e 0\`; overhead = median − median of \`node -e 0\` (${runtimes.map((r) => `${r.label} ${r.version}: ${formatMs(figures[`coldStartNodeEmptyMs_${r.label.replace(/\s+/g, '')}`] as number)}`).join(', ')}); ratio = overhead ÷ the floor's overhead.`,
+      `cold start, import: ${samples} fresh processes per bundle and runtime, in rotation with \`node -e 0\`; each process times its own \`await import()\` ("timed in process"), and its wall time from spawn to exit less the median of \`node -e 0\` is the other measure ("wall − node -e 0"; ${runtimes.map((r) => `${r.label} ${r.version}: ${formatMs(figures[`coldStartNodeEmptyMs_${r.label.replace(/\s+/g, '')}`] as number)}`).join(', ')}); ratio = median ÷ the floor's median of the same measure; both are judged.`,
     ],
   };
 }
