@@ -1,8 +1,9 @@
 /**
  * The remediator's adapters, built once per container. Only EC2's client is built at load: the
  * first describe needs it at once. The others (and their SDK clients, most of the bundle's load
- * time) are imported on first use; `preload` starts that without waiting, so it overlaps the
- * calls in flight.
+ * time) are imported on first use, from three modules (`first-use.ts`, `security-hub-use.ts`,
+ * `sts-use.ts`: one deferred chunk each); `preload` starts that without waiting, so it overlaps
+ * the calls in flight.
  */
 // Subpath imports, not the package's index: the bundle's entry then reaches no adapter that
 // is loaded on first use (esbuild would put one reached both ways in the entry's chunks).
@@ -74,20 +75,14 @@ export function buildAdapters(settings: RemediatorSettings, overrides: AdapterOv
   const given = overrides.clients ?? {};
   const ec2 = given.ec2 ?? createEc2Client(shared);
   const ledger = deferredPort<RemediationLedger>(LEDGER_METHODS, async () => {
-    const [{ DynamoDbLedger }, { createDynamoDbClient }] = await Promise.all([
-      import('@sg-guard/aws/dynamodb-ledger'),
-      import('@sg-guard/aws/clients/dynamodb'),
-    ]);
+    const { DynamoDbLedger, createDynamoDbClient } = await import('./first-use.js');
     return new DynamoDbLedger({
       dynamodb: given.dynamodb ?? createDynamoDbClient(shared),
       tableName: settings.ledgerTable,
     });
   });
   const notices = deferredPort<NoticePublisher>({ publish: true }, async () => {
-    const [{ SnsNoticePublisher }, { createSnsClient }] = await Promise.all([
-      import('@sg-guard/aws/sns-publisher'),
-      import('@sg-guard/aws/clients/sns'),
-    ]);
+    const { SnsNoticePublisher, createSnsClient } = await import('./first-use.js');
     // The central topic may be in another region than the function.
     const sns = given.sns ?? createSnsClient({ ...shared, region: settings.topicRegion });
     return new SnsNoticePublisher({ sns, topicArn: settings.topicArn });
@@ -95,10 +90,7 @@ export function buildAdapters(settings: RemediatorSettings, overrides: AdapterOv
   const modeMap = settings.modeMap;
   const policies = modeMap
     ? deferredPort<AccountPolicyReader>({ policyFor: true }, async () => {
-        const [{ ModeMapPolicyReader }, { createS3Client }] = await Promise.all([
-          import('@sg-guard/aws/mode-map-reader'),
-          import('@sg-guard/aws/clients/s3'),
-        ]);
+        const { ModeMapPolicyReader, createS3Client } = await import('./first-use.js');
         return new ModeMapPolicyReader({
           s3: given.s3 ?? createS3Client({ ...shared, region: modeMap.region }),
           bucket: modeMap.bucket,
@@ -109,10 +101,9 @@ export function buildAdapters(settings: RemediatorSettings, overrides: AdapterOv
     : undefined;
   const securityHub = settings.securityHub
     ? deferredPort<SecurityHubReporter>({ report: true }, async () => {
-        const [{ SecurityHubFindingsReporter }, { createSecurityHubClient }] = await Promise.all([
-          import('@sg-guard/aws/security-hub-reporter'),
-          import('@sg-guard/aws/clients/security-hub'),
-        ]);
+        const { SecurityHubFindingsReporter, createSecurityHubClient } = await import(
+          './security-hub-use.js'
+        );
         return new SecurityHubFindingsReporter({
           securityHub: given.securityHub ?? createSecurityHubClient(shared),
         });
@@ -120,10 +111,7 @@ export function buildAdapters(settings: RemediatorSettings, overrides: AdapterOv
     : undefined;
   /** The account, from STS: only when the Lambda context has no function ARN (tests). */
   const callerAccount = async (): Promise<string> => {
-    const [{ getCallerIdentity }, { createStsClient }] = await Promise.all([
-      import('@sg-guard/aws/accounts'),
-      import('@sg-guard/aws/clients/sts'),
-    ]);
+    const { getCallerIdentity, createStsClient } = await import('./sts-use.js');
     return (await getCallerIdentity(given.sts ?? createStsClient(shared))).accountId;
   };
   return {

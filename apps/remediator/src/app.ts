@@ -134,9 +134,7 @@ export function createHandler(
   const report = async (outcome: RemediationOutcome) => {
     if (!securityHub) return;
     // Security Hub is opt-in: its findings' code loads only here, beside its client.
-    const { securityHubFindingForOutcome } = await import(
-      '@sg-guard/remediation-core/security-hub'
-    );
+    const { securityHubFindingForOutcome } = await import('./security-hub-use.js');
     const finding = securityHubFindingForOutcome(outcome, { now: now() });
     if (!finding) return;
     try {

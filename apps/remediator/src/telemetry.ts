@@ -260,15 +260,13 @@ export function createTelemetry(options: {
   };
   if (logger && metrics) return new RemediatorTelemetry(configure({ logger, metrics }));
   return new RemediatorTelemetry(async () => {
-    const [powertoolsLogger, powertoolsMetrics] = await Promise.all([
-      import('@aws-lambda-powertools/logger'),
-      import('@aws-lambda-powertools/metrics'),
-    ]);
+    // With the adapters the first remediation needs after its describe: one deferred chunk.
+    const powertools = await import('./first-use.js');
     return configure({
-      logger: logger ?? new powertoolsLogger.Logger({ serviceName: SERVICE_NAME }),
+      logger: logger ?? new powertools.Logger({ serviceName: SERVICE_NAME }),
       metrics:
         metrics ??
-        new powertoolsMetrics.Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+        new powertools.Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     });
   });
 }
