@@ -133,12 +133,12 @@ export function createHandler(
   /** A copy for Security Hub; its failure is logged and counted, never thrown. */
   const report = async (outcome: RemediationOutcome) => {
     if (!securityHub) return;
-    // Security Hub is opt-in: its findings' code loads only here, beside its client.
-    const { securityHubFindingForOutcome } = await import('./security-hub-use.js');
-    const finding = securityHubFindingForOutcome(outcome, { now: now() });
-    if (!finding) return;
     try {
-      await securityHub.report([finding]);
+      // Security Hub is opt-in: its findings' code loads only here, beside its client (a failed
+      // load is a Security Hub failure like any other: logged and counted, the fix stands).
+      const { securityHubFindingForOutcome } = await import('./security-hub-use.js');
+      const finding = securityHubFindingForOutcome(outcome, { now: now() });
+      if (finding) await securityHub.report([finding]);
     } catch (error) {
       telemetry.securityHubFailed(outcome.groupId, error);
     }
