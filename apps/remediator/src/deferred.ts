@@ -21,7 +21,7 @@ export interface Deferred<T> {
  *
  * @example
  * const ledger = deferredPort<RemediationLedger>({ begin: true, … }, async () =>
- *   new (await import('@sg-guard/aws/dynamodb-ledger')).DynamoDbLedger({ … }));
+ *   new (await import('./first-use.js')).DynamoDbLedger({ … }));
  * await ledger.port.getHead('sg-1'); // imports the adapter, then calls it
  */
 export function deferredPort<T extends AsyncPort<T>>(

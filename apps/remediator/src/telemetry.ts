@@ -60,13 +60,12 @@ export class RemediatorTelemetry {
   private instruments: Instruments | undefined;
   private loading: Promise<Instruments> | undefined;
   private readonly waiting: ((instruments: Instruments) => void)[] = [];
+  private readonly load: (() => Promise<Instruments>) | undefined;
 
   constructor(source: Instruments | (() => Promise<Instruments>)) {
     if (typeof source === 'function') this.load = source;
     else this.instruments = source;
   }
-
-  private readonly load: (() => Promise<Instruments>) | undefined;
 
   /** Starts loading the instruments without waiting (idempotent). */
   preload(): void {

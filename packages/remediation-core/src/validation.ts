@@ -9,10 +9,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
-/**
- * Loads zod's English messages, as classic zod does on its first schema: unless a locale is
- * already chosen. Idempotent; messages are made when a value is parsed, so call it before.
- */
+/** Loads zod's English messages unless a locale is already chosen, as classic zod does. */
 function useEnglishMessages(): void {
   if (!z.config().localeError) z.config(en());
 }

@@ -22,8 +22,8 @@ export const bucketNameSchema = z
   .check(z.regex(S3_BUCKET_NAME_PATTERN, 'expected an S3 bucket name'));
 
 /**
- * Reads one variable and parses it with `schema` (any zod schema, mini or classic). Blank counts as unset; an unset variable takes
- * `fallback` (itself parsed), or is an error when there is none.
+ * Reads one variable and parses it with `schema` (any zod schema, mini or classic). Blank counts
+ * as unset; an unset variable takes `fallback` (itself parsed), or is an error when there is none.
  *
  * @throws InvalidSettingsError whose message starts with the variable's name and quotes (the
  *   first 80 characters of) the bad value.
