@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
+import { text } from 'node:stream/consumers';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { sdkSchemaKeysPlugin } from './sdk-schema-keys.js';
 
 /**
  * The esbuild settings every sg-guard Lambda is bundled with (the remediator's and the mode
@@ -40,6 +45,12 @@ export function lambdaBundle(entry: string) {
     entryName: 'index',
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: '.mjs',
+    /**
+     * Write the SDK schemas' computed keys as literals, so esbuild keeps only the shapes the
+     * bundled commands use (`sdk-schema-keys.ts`: 548 kB of EC2 schemas read at every cold start
+     * otherwise). The benchmarks turn it off once to measure the SDK as esbuild bundles it.
+     */
+    literalSchemaKeys: true as boolean,
   } as const;
 }
 
@@ -82,10 +93,10 @@ export interface BuiltBundle {
 }
 
 /**
- * Bundles `entry` (default: the bundle's own) into `outdir`, emptied first, with esbuild's
- * synchronous API: the stacks' asset bundling (which must be synchronous), `pnpm build`, the
- * tests of the bundle and the benchmarks all call this, so what is tested and measured is what
- * is deployed.
+ * Bundles `entry` (default: the bundle's own) into `outdir`, emptied first, and returns when it
+ * is written (the build itself runs in a child process, see {@link buildInChild}): the stacks'
+ * asset bundling (which must be synchronous), `pnpm build`, the tests of the bundle and the
+ * benchmarks all call this, so what is tested and measured is what is deployed.
  *
  * @example
  * const { entryFile } = buildLambdaBundle(REMEDIATOR_BUNDLE, 'apps/remediator/dist');
@@ -96,17 +107,11 @@ export function buildLambdaBundle(
   entry: string = bundle.entry,
 ): BuiltBundle {
   rmSync(outdir, { recursive: true, force: true });
-  const result = buildSync({
-    ...lambdaBuildOptions(bundle),
-    entryPoints: { [bundle.entryName]: entry },
-    outdir,
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const metafile = buildInChild({ bundle, outdir, entry });
   const entryFile = join(outdir, `${bundle.entryName}${bundle.outExtension}`);
   // No banner defines `require` for the chunks (each would pay for a createRequire at every cold
   // start); a CommonJS dependency that needs one would fail at run time, so it fails here.
-  const dynamicRequire = Object.keys(result.metafile.outputs).find((key) =>
+  const dynamicRequire = Object.keys(metafile.outputs).find((key) =>
     readFileSync(key, 'utf8').includes('Dynamic require of "'),
   );
   if (dynamicRequire !== undefined) {
@@ -114,7 +119,7 @@ export function buildLambdaBundle(
       `${dynamicRequire}: a CommonJS dependency calls require(), which an ES module chunk does not have; bundle its ES module build (mainFields) or give the chunks a require`,
     );
   }
-  const outputs = result.metafile.outputs;
+  const outputs = metafile.outputs;
   // The metafile's paths are relative to the working directory.
   const pathOf = (file: string) =>
     Object.keys(outputs).find((key) => resolve(key) === resolve(file));
@@ -141,4 +146,49 @@ function directoryBytes(directory: string): number {
   return readdirSync(directory, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+/** What the child build of {@link buildInChild} is given on its standard input. */
+interface BuildRequest {
+  readonly bundle: LambdaBundle;
+  readonly outdir: string;
+  readonly entry: string;
+}
+
+/**
+ * Runs {@link runBuild} in a child Node process and waits for it. esbuild runs plugins only with
+ * its asynchronous API, and CDK's local bundling (`tryBundle`) is synchronous; this module is the
+ * child's main module (TypeScript, through tsx, as every script here runs).
+ */
+function buildInChild(request: BuildRequest): Metafile {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const output = execFileSync(
+    process.execPath,
+    ['--import', pathToFileURL(tsx).href, fileURLToPath(import.meta.url)],
+    // esbuild's warnings and errors go straight to this process's stderr.
+    {
+      input: JSON.stringify(request),
+      maxBuffer: 512 * 1024 * 1024,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  return JSON.parse(output.toString('utf8')) as Metafile;
+}
+
+/** One build with the bundle's settings and plugins; its metafile. */
+async function runBuild({ bundle, outdir, entry }: BuildRequest): Promise<Metafile> {
+  const result = await build({
+    ...lambdaBuildOptions(bundle),
+    entryPoints: { [bundle.entryName]: entry },
+    outdir,
+    metafile: true,
+    logLevel: 'warning',
+    plugins: bundle.literalSchemaKeys ? [sdkSchemaKeysPlugin()] : [],
+  });
+  return result.metafile;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const request = JSON.parse(await text(process.stdin)) as BuildRequest;
+  process.stdout.write(JSON.stringify(await runBuild(request)));
 }

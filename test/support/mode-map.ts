@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -15,15 +17,24 @@ export const MODE_MAP = {
   region: 'us-east-1',
 } as const;
 
+/** Options of {@link publishModeMap}. */
+export interface PublishModeMapOptions {
+  /** The deployed default (the publisher's and the remediators' come from one config). */
+  readonly defaultMode?: 'enforce' | 'notify' | 'off';
+  /**
+   * The entry of a bundled mode publisher (`buildLambdaBundle` of `MODE_PUBLISHER_BUNDLE`): the
+   * pass runs in a fresh Node process with the function's environment instead of from source.
+   */
+  readonly bundleEntry?: string;
+}
+
 /**
  * Creates the mode map's bucket in the management account and runs the real mode publisher's
  * full pass over the emulator's organization, as its 5-minute schedule does in production.
- * `defaultMode` is the deployed default (the publisher's and the remediators' come from one
- * config).
  */
 export async function publishModeMap(
   endpoint: string,
-  options: { readonly defaultMode?: 'enforce' | 'notify' | 'off' } = {},
+  options: PublishModeMapOptions = {},
 ): Promise<void> {
   const clientSettings = {
     endpoint,
@@ -38,27 +49,65 @@ export async function publishModeMap(
     // A second pass (another default) over the same emulator state.
     if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error;
   }
-  const publish = createHandler(
-    {
-      region: MODE_MAP.region,
-      bucket: MODE_MAP.bucket,
-      bucketRegion: MODE_MAP.region,
-      defaultMode: options.defaultMode ?? 'enforce',
-      orgMaxAttempts: 1,
-    },
-    { clientSettings: { ...clientSettings, region: MODE_MAP.region } },
-  );
-  const result = await publish({
+  const event = {
     source: 'aws.events',
     'detail-type': 'Scheduled Event',
     id: 'integration-full-pass',
+    account: MANAGEMENT_ACCOUNT_ID,
     time: new Date().toISOString(),
     region: MODE_MAP.region,
     resources: [],
     detail: {},
-  });
+  };
+  const defaultMode = options.defaultMode ?? 'enforce';
+  const result = options.bundleEntry
+    ? runBundledPublisher(options.bundleEntry, endpoint, defaultMode, event)
+    : await createHandler(
+        {
+          region: MODE_MAP.region,
+          bucket: MODE_MAP.bucket,
+          bucketRegion: MODE_MAP.region,
+          defaultMode,
+          orgMaxAttempts: 1,
+        },
+        { clientSettings: { ...clientSettings, region: MODE_MAP.region } },
+      )(event);
   if (result.outcome !== 'done')
     throw new Error('the mode publisher rejected its own schedule event');
+}
+
+/** One invocation of the bundled publisher in a fresh process, with a function's environment. */
+function runBundledPublisher(
+  entry: string,
+  endpoint: string,
+  defaultMode: string,
+  event: Record<string, unknown>,
+): { outcome: string } {
+  const script = [
+    `const { handler } = await import(${JSON.stringify(pathToFileURL(entry).href)});`,
+    `process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)})));`,
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: MODE_MAP.region,
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL: endpoint,
+      SG_GUARD_MODE_BUCKET: MODE_MAP.bucket,
+      SG_GUARD_DEFAULT_MODE: defaultMode,
+      SG_GUARD_ORG_MAX_ATTEMPTS: '1',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (child.status !== 0 || child.stderr !== '') {
+    throw new Error(`the bundled mode publisher failed (${child.status}): ${child.stderr}`);
+  }
+  return JSON.parse(child.stdout) as { outcome: string };
 }
 
 function managementS3(endpoint: string) {

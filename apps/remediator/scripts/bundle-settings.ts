@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lambdaBuildOptions, lambdaBundle } from '../../../scripts/lambda-bundle.js';
+import { lambdaBundle } from '../../../scripts/lambda-bundle.js';
 
 /**
  * The one set of esbuild settings for the remediator Lambda (the shared Lambda settings of
@@ -11,8 +11,3 @@ import { lambdaBuildOptions, lambdaBundle } from '../../../scripts/lambda-bundle
 export const REMEDIATOR_BUNDLE = lambdaBundle(
   join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'handler.ts'),
 );
-
-/** {@link REMEDIATOR_BUNDLE} as esbuild JS API options (the benchmarks' floors and variants). */
-export function remediatorBuildOptions() {
-  return lambdaBuildOptions(REMEDIATOR_BUNDLE);
-}

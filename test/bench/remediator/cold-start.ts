@@ -43,6 +43,8 @@ export interface Variant {
   readonly entry?: string;
   /** Source of an entry written for the run (its imports resolve from the `test` package). */
   readonly source?: string;
+  /** `false` bundles the SDK as esbuild does by itself (see `scripts/sdk-schema-keys.ts`). */
+  readonly literalSchemaKeys?: false;
 }
 
 const FLOOR_IMPORT: Variant = {
@@ -56,10 +58,26 @@ const FLOOR_IMPORT: Variant = {
   ].join('\n'),
 };
 
+/**
+ * Diagnostic: the floor with the SDK as esbuild bundles it by itself, every EC2 shape included
+ * (the SDK's computed schema keys defeat its tree-shaking; the deployed bundle and the floors
+ * write them as literals).
+ */
+const FLOOR_SDK_AS_BUNDLED: Variant = {
+  ...FLOOR_IMPORT,
+  name: 'floor-sdk-as-bundled',
+  label: 'part: the floor with the SDK as esbuild bundles it (every EC2 shape)',
+  role: 'part',
+  literalSchemaKeys: false,
+};
+
+const DEPLOYED_NAME = 'deployed';
+
 /** What is imported and compared. */
 export const IMPORT_VARIANTS: readonly Variant[] = [
-  { name: 'deployed', label: 'remediator bundle (REMEDIATOR_BUNDLE)', role: 'deployed' },
+  { name: DEPLOYED_NAME, label: 'remediator bundle (REMEDIATOR_BUNDLE)', role: 'deployed' },
   FLOOR_IMPORT,
+  FLOOR_SDK_AS_BUNDLED,
 ];
 
 /** Diagnostic: the six SDK clients the handler builds, bundled alone. */
@@ -135,7 +153,7 @@ export async function bundleOf(variant: Variant): Promise<{ file: string; bytes:
       ? await writeVariantEntry(variant.name, variant.source)
       : (variant.entry ?? REMEDIATOR_BUNDLE.entry);
   const { entryFile, loadBytes } = buildLambdaBundle(
-    REMEDIATOR_BUNDLE,
+    { ...REMEDIATOR_BUNDLE, literalSchemaKeys: variant.literalSchemaKeys ?? true },
     join(OUT_DIR, variant.name),
     entry,
   );
@@ -279,6 +297,15 @@ export async function benchColdStart(
           ...(judged ? { pass: ratio <= TARGET_COLD_RATIO } : {}),
         });
       }
+      const asBundled = values.get(FLOOR_SDK_AS_BUNDLED.name) as number;
+      const deployedMs = values.get(DEPLOYED_NAME) as number;
+      rows.push({
+        metric: `cold start, ${runtime.label}: import overhead (${measure.how}), part: the remediator bundle against that floor`,
+        value: formatMs(deployedMs),
+        baseline: `${formatMs(asBundled)} (${formatBytes(sizes.get(FLOOR_SDK_AS_BUNDLED.name) ?? 0)})`,
+        ratio: `${significant(deployedMs / asBundled)}×`,
+        target: '—',
+      });
     }
   }
   for (const variant of variants)

@@ -1,9 +1,11 @@
 /**
- * The artefact, not the sources: the remediator bundled exactly as the member stack bundles it
- * (`buildLambdaBundle`, ES module chunks) runs in a fresh Node process with a member account's
- * Lambda environment and remediates, loading the adapters it defers on first use; and what a
- * cold start reads holds no client but EC2's and no Powertools, so a static import that undoes
- * the deferral fails here, not only in the benchmark.
+ * The artefacts, not the sources: the mode publisher and the remediator bundled exactly as their
+ * stacks bundle them (`buildLambdaBundle`: ES module chunks, the SDK's schemas tree-shaken) run
+ * in fresh Node processes with their Lambda environments; the publisher writes the mode map and
+ * the remediator remediates, loading the adapters it defers on first use. What a cold start
+ * reads holds no client but EC2's, no Powertools and only the EC2 shapes its commands use, so a
+ * static import that undoes the deferral, or a bundle that keeps every shape, fails here, not
+ * only in the benchmark.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { describeInboundRules, openSsh } from '@sg-guard/emulator';
 import { REMEDIATOR_BUNDLE } from '@sg-guard/remediator/bundle-settings';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The test package does not depend on the mode publisher; its settings are imported directly.
+import { MODE_PUBLISHER_BUNDLE } from '../../../apps/mode-publisher/scripts/bundle-settings.js';
 import { type BuiltBundle, buildLambdaBundle } from '../../../scripts/lambda-bundle.js';
 import { publishModeMap } from '../../support/mode-map.js';
 import { readNotices } from '../../support/notices.js';
@@ -35,14 +39,25 @@ const DEFERRED_LIBRARY_MARKERS = {
   powertoolsMetrics: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
+/** EC2 shapes in the schemas of the commands the remediator sends, and one no command uses. */
+const EC2_SHAPES = {
+  used: 'DescribeSecurityGroupRulesRequest',
+  unused: 'AcceptAddressTransferRequest',
+} as const;
+
 let outdir: string;
 let bundle: BuiltBundle;
+let publisherOutdir: string;
+let publisherBundle: BuiltBundle;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'sg-guard-remediator-bundle-'));
   bundle = buildLambdaBundle(REMEDIATOR_BUNDLE, outdir);
+  publisherOutdir = mkdtempSync(join(tmpdir(), 'sg-guard-mode-publisher-bundle-'));
+  publisherBundle = buildLambdaBundle(MODE_PUBLISHER_BUNDLE, publisherOutdir);
 });
 afterAll(() => {
   rmSync(outdir, { recursive: true, force: true });
+  rmSync(publisherOutdir, { recursive: true, force: true });
 });
 
 let world: World;
@@ -52,8 +67,8 @@ beforeEach(async () => {
 
 describe('the deployed remediator bundle', () => {
   it('remediates in a fresh process: mode map, describes, ledger, revoke, publish, close', async () => {
-    // Prepare
-    await publishModeMap(world.endpoint);
+    // Prepare: the bundled publisher writes the mode map
+    await publishModeMap(world.endpoint, { bundleEntry: publisherBundle.entryFile });
     const deployment = { account: 'enforced' } as const;
     const opened = await openSsh(world.account('enforced').ec2(), 'tcp-all-ports-world');
     const environment = await lambdaEnvironment(world, deployment);
@@ -112,5 +127,16 @@ describe('the deployed remediator bundle', () => {
     // Assess: behind dynamic imports of the entry
     expect(entry).toMatch(/import\("\.\/chunks\//);
     expect(bundle.totalBytes).toBeGreaterThan(bundle.loadBytes);
+  });
+
+  it('keeps only the SDK shapes its commands use (scripts/sdk-schema-keys.ts)', () => {
+    // Prepare
+    const atLoad = bundle.loadFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
+
+    // Assess: with every EC2 shape, a cold start read 861 kB; it reads 321 kB without them
+    // (Booleans: a failed `toContain` would print the whole bundle.)
+    expect(atLoad.includes(`"${EC2_SHAPES.used}"`), "its own commands' shapes").toBe(true);
+    expect(atLoad.includes(`"${EC2_SHAPES.unused}"`), 'every EC2 shape is bundled').toBe(false);
+    expect(bundle.loadBytes).toBeLessThan(450_000);
   });
 });
