@@ -46,7 +46,9 @@ function evaluateSchemas(source: string): string {
   }
   const stubs = imported.map((name) => (name === 'TypeRegistry' ? TypeRegistry : { name }));
   const values = { ...(run(...stubs) as Record<string, unknown>), registered };
-  const nameOf = new Map(Object.entries(values).map(([name, value]) => [value, name]));
+  const nameOf = new Map<unknown, string>(
+    Object.entries(values).map(([name, value]) => [value, name]),
+  );
   return JSON.stringify(values, (_key, value: unknown) => {
     if (typeof value !== 'function') return value;
     const returned = (value as () => unknown)();
