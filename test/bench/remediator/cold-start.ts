@@ -71,11 +71,9 @@ const FLOOR_SDK_AS_BUNDLED: Variant = {
   literalSchemaKeys: false,
 };
 
-const DEPLOYED_NAME = 'deployed';
-
 /** What is imported and compared. */
 export const IMPORT_VARIANTS: readonly Variant[] = [
-  { name: DEPLOYED_NAME, label: 'remediator bundle (REMEDIATOR_BUNDLE)', role: 'deployed' },
+  { name: 'deployed', label: 'remediator bundle (REMEDIATOR_BUNDLE)', role: 'deployed' },
   FLOOR_IMPORT,
   FLOOR_SDK_AS_BUNDLED,
 ];
@@ -153,7 +151,10 @@ export async function bundleOf(variant: Variant): Promise<{ file: string; bytes:
       ? await writeVariantEntry(variant.name, variant.source)
       : (variant.entry ?? REMEDIATOR_BUNDLE.entry);
   const { entryFile, loadBytes } = buildLambdaBundle(
-    { ...REMEDIATOR_BUNDLE, literalSchemaKeys: variant.literalSchemaKeys ?? true },
+    {
+      ...REMEDIATOR_BUNDLE,
+      literalSchemaKeys: variant.literalSchemaKeys ?? REMEDIATOR_BUNDLE.literalSchemaKeys,
+    },
     join(OUT_DIR, variant.name),
     entry,
   );
@@ -298,7 +299,7 @@ export async function benchColdStart(
         });
       }
       const asBundled = values.get(FLOOR_SDK_AS_BUNDLED.name) as number;
-      const deployedMs = values.get(DEPLOYED_NAME) as number;
+      const deployedMs = values.get(DEPLOYED.name) as number;
       rows.push({
         metric: `cold start, ${runtime.label}: import overhead (${measure.how}), part: the remediator bundle against that floor`,
         value: formatMs(deployedMs),
