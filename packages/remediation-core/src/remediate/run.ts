@@ -391,6 +391,18 @@ export class Run {
     }
     const notice = buildNotice({
       action,
+      ...this.beforeChangeNotice(decision),
+      ...(decision.exemption ? { exemption: decision.exemption } : {}),
+      ...managedByField(decision.group),
+    });
+    await this.deps.notices.publish(notice);
+    this.context.recentNotices?.remember(key, this.context.now());
+    return { ...outcome, outcome: action, notice };
+  }
+
+  /** What a notice of this run says when nothing was changed: a new record of `decision`. */
+  private beforeChangeNotice(decision: GroupDecision) {
+    return {
       recordId: this.context.newRecordId(),
       time: this.context.now().toISOString(),
       accountId: this.context.accountId,
@@ -400,12 +412,7 @@ export class Run {
       group: decision.group,
       assessment: decision.assessment,
       plan: decision.plan,
-      ...(decision.exemption ? { exemption: decision.exemption } : {}),
-      ...managedByField(decision.group),
-    });
-    await this.deps.notices.publish(notice);
-    this.context.recentNotices?.remember(key, this.context.now());
-    return { ...outcome, outcome: action, notice };
+    };
   }
 
   /** A failure before any change (access denied, mode unreadable): a `failed` notice. */
@@ -420,15 +427,7 @@ export class Run {
   ): Promise<RemediationOutcome> {
     const notice = buildNotice({
       action: 'failed',
-      recordId: this.context.newRecordId(),
-      time: this.context.now().toISOString(),
-      accountId: this.context.accountId,
-      region: this.context.region,
-      finding: this.finding,
-      policy: this.policy,
-      group: decision.group,
-      assessment: decision.assessment,
-      plan: decision.plan,
+      ...this.beforeChangeNotice(decision),
       applied: { revoked: [], authorized: [] },
       error: failure,
     });
