@@ -1,9 +1,10 @@
 /**
  * The remediator's adapters, built once per container. Only EC2's client is built at load: the
  * first describe needs it at once. The others (and their SDK clients, most of the bundle's load
- * time) are imported on first use, from three modules (`first-use.ts`, `security-hub-use.ts`,
- * `sts-use.ts`: one deferred chunk each); `preload` starts that without waiting, so it overlaps
- * the calls in flight.
+ * time) are imported on first use, from four modules (`mode-map-use.ts`, `first-use.ts`,
+ * `security-hub-use.ts`, `sts-use.ts`: one deferred chunk each), once the {@link LoadGate} is
+ * open; `preload` starts that without waiting, the mode map first, so it overlaps the calls in
+ * flight.
  */
 // Subpath imports, not the package's index: the bundle's entry then reaches no adapter that
 // is loaded on first use (esbuild would put one reached both ways in the entry's chunks).
@@ -25,6 +26,7 @@ import type {
   SecurityHubReporter,
 } from '@sg-guard/remediation-core';
 import { deferredPort } from './deferred.js';
+import { LoadGate } from './load-gate.js';
 import type { RemediatorSettings } from './settings.js';
 
 /** The SDK clients the remediator uses, one of each per container. */
@@ -64,50 +66,72 @@ const LEDGER_METHODS: Record<keyof RemediationLedger, true> = {
 };
 
 /**
- * Builds the EC2 client and gateway now, and the other ports as {@link deferredPort}s.
+ * Builds the EC2 client and gateway now, and the other ports as {@link deferredPort}s that load
+ * once `gate` is open.
  *
  * @example
- * const adapters = buildAdapters(readSettings(process.env), {});
+ * const adapters = buildAdapters(readSettings(process.env), {}, gate);
  * setImmediate(adapters.preload); // at an invocation's start
  */
-export function buildAdapters(settings: RemediatorSettings, overrides: AdapterOverrides) {
+export function buildAdapters(
+  settings: RemediatorSettings,
+  overrides: AdapterOverrides,
+  gate: LoadGate = new LoadGate(),
+) {
   const shared: ClientSettings = { ...overrides.clientSettings, region: settings.region };
   const given = overrides.clients ?? {};
   const ec2 = given.ec2 ?? createEc2Client(shared);
-  const ledger = deferredPort<RemediationLedger>(LEDGER_METHODS, async () => {
-    const { DynamoDbLedger, createDynamoDbClient } = await import('./first-use.js');
-    return new DynamoDbLedger({
-      dynamodb: given.dynamodb ?? createDynamoDbClient(shared),
-      tableName: settings.ledgerTable,
-    });
-  });
-  const notices = deferredPort<NoticePublisher>({ publish: true }, async () => {
-    const { SnsNoticePublisher, createSnsClient } = await import('./first-use.js');
-    // The central topic may be in another region than the function.
-    const sns = given.sns ?? createSnsClient({ ...shared, region: settings.topicRegion });
-    return new SnsNoticePublisher({ sns, topicArn: settings.topicArn });
-  });
   const modeMap = settings.modeMap;
   const policies = modeMap
-    ? deferredPort<AccountPolicyReader>({ policyFor: true }, async () => {
-        const { ModeMapPolicyReader, createS3Client } = await import('./first-use.js');
-        return new ModeMapPolicyReader({
-          s3: given.s3 ?? createS3Client({ ...shared, region: modeMap.region }),
-          bucket: modeMap.bucket,
-          defaultMode: settings.defaultMode,
-          ...(overrides.policyTtlMs !== undefined ? { ttlMs: overrides.policyTtlMs } : {}),
-        });
-      })
+    ? deferredPort<AccountPolicyReader>({ policyFor: true }, () =>
+        gate.after(async () => {
+          const { ModeMapPolicyReader, createS3Client } = await import('./mode-map-use.js');
+          return new ModeMapPolicyReader({
+            s3: given.s3 ?? createS3Client({ ...shared, region: modeMap.region }),
+            bucket: modeMap.bucket,
+            defaultMode: settings.defaultMode,
+            ...(overrides.policyTtlMs !== undefined ? { ttlMs: overrides.policyTtlMs } : {}),
+          });
+        }),
+      )
     : undefined;
+  /**
+   * When everything but the mode map loads: after the gate and after the mode map's chunk, so a
+   * cold container's GetObject goes out before the rest is compiled.
+   */
+  const afterModeMap = <T>(load: () => Promise<T>): Promise<T> =>
+    gate.after(async () => {
+      await policies?.preload();
+      return load();
+    });
+  const ledger = deferredPort<RemediationLedger>(LEDGER_METHODS, () =>
+    afterModeMap(async () => {
+      const { DynamoDbLedger, createDynamoDbClient } = await import('./first-use.js');
+      return new DynamoDbLedger({
+        dynamodb: given.dynamodb ?? createDynamoDbClient(shared),
+        tableName: settings.ledgerTable,
+      });
+    }),
+  );
+  const notices = deferredPort<NoticePublisher>({ publish: true }, () =>
+    afterModeMap(async () => {
+      const { SnsNoticePublisher, createSnsClient } = await import('./first-use.js');
+      // The central topic may be in another region than the function.
+      const sns = given.sns ?? createSnsClient({ ...shared, region: settings.topicRegion });
+      return new SnsNoticePublisher({ sns, topicArn: settings.topicArn });
+    }),
+  );
   const securityHub = settings.securityHub
-    ? deferredPort<SecurityHubReporter>({ report: true }, async () => {
-        const { SecurityHubFindingsReporter, createSecurityHubClient } = await import(
-          './security-hub-use.js'
-        );
-        return new SecurityHubFindingsReporter({
-          securityHub: given.securityHub ?? createSecurityHubClient(shared),
-        });
-      })
+    ? deferredPort<SecurityHubReporter>({ report: true }, () =>
+        afterModeMap(async () => {
+          const { SecurityHubFindingsReporter, createSecurityHubClient } = await import(
+            './security-hub-use.js'
+          );
+          return new SecurityHubFindingsReporter({
+            securityHub: given.securityHub ?? createSecurityHubClient(shared),
+          });
+        }),
+      )
     : undefined;
   /** The account, from STS: only when the Lambda context has no function ARN (tests). */
   const callerAccount = async (): Promise<string> => {
@@ -122,6 +146,8 @@ export function buildAdapters(settings: RemediatorSettings, overrides: AdapterOv
     policies: policies?.port ?? new DefaultPolicyReader(settings.defaultMode),
     securityHub: securityHub?.port,
     callerAccount,
+    /** When Powertools may load: with the ledger and notices, after the mode map. */
+    afterModeMap,
     /** Starts importing what a remediation needs after its describes (idempotent). */
     preload: () => {
       policies?.preload();

@@ -22,6 +22,7 @@ import {
 } from '@sg-guard/remediation-core';
 import type { Context } from 'aws-lambda';
 import { type AdapterOverrides, buildAdapters } from './adapters.js';
+import { LoadGate } from './load-gate.js';
 import type { RemediatorSettings } from './settings.js';
 import { isScheduledEvent, runSweep, type SweepSummary } from './sweep.js';
 import { createTelemetry, type RemediatorTelemetry } from './telemetry.js';
@@ -85,7 +86,11 @@ export function createHandler(
   settings: RemediatorSettings,
   overrides: RemediatorOverrides = {},
 ): RemediatorHandler {
-  const adapters = buildAdapters(settings, overrides);
+  // Shut at the first invocation, while its describes go out (with real clients only: a
+  // mocked one sends no request, and the gate would just wait its fallback out).
+  const gate = new LoadGate();
+  const armGate = overrides.clients?.ec2 === undefined;
+  const adapters = buildAdapters(settings, overrides, gate);
   const { gateway, securityHub } = adapters;
   const deps: RemediationDeps = {
     groups: gateway,
@@ -95,6 +100,7 @@ export function createHandler(
   };
   const telemetry = createTelemetry({
     region: settings.region,
+    after: adapters.afterModeMap,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
     ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
   });
@@ -225,8 +231,9 @@ export function createHandler(
   };
 
   return async (event, context) => {
+    // What the first describe does not need (adapters, Powertools) loads once it is written.
+    if (armGate) gate.arm();
     if (context && 'functionName' in context) telemetry.startInvocation(context as Context);
-    // What the first describe does not need (adapters, Powertools) loads while it is in flight.
     setImmediate(() => {
       telemetry.preload();
       adapters.preload();

@@ -11,8 +11,11 @@ type AsyncPort<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
 export interface Deferred<T> {
   /** Forwards every call to the loaded adapter, loading it first when needed. */
   readonly port: T;
-  /** Starts loading now without waiting (a failure here is retried by the next call). */
-  preload(): void;
+  /**
+   * Starts loading now; resolves when loaded, or failed (never rejects: a failure is retried
+   * by the next call).
+   */
+  preload(): Promise<void>;
 }
 
 /**
@@ -45,8 +48,10 @@ export function deferredPort<T extends AsyncPort<T>>(
   }
   return {
     port: port as unknown as T,
-    preload: () => {
-      loaded().catch(() => undefined);
-    },
+    preload: () =>
+      loaded().then(
+        () => undefined,
+        () => undefined,
+      ),
   };
 }

@@ -251,23 +251,28 @@ export function createTelemetry(options: {
   readonly region: string;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** When Powertools may be imported (the adapters' load order); default: at once. */
+  readonly after?: <T>(load: () => Promise<T>) => Promise<T>;
 }): RemediatorTelemetry {
   const { logger, metrics } = options;
+  const after = options.after ?? ((load) => load());
   const configure = (instruments: Instruments): Instruments => {
     instruments.logger.appendPersistentKeys({ region: options.region });
     return instruments;
   };
   if (logger && metrics) return new RemediatorTelemetry(configure({ logger, metrics }));
-  return new RemediatorTelemetry(async () => {
-    // With the adapters the first remediation needs after its describe: one deferred chunk.
-    const powertools = await import('./first-use.js');
-    return configure({
-      logger: logger ?? new powertools.Logger({ serviceName: SERVICE_NAME }),
-      metrics:
-        metrics ??
-        new powertools.Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
-    });
-  });
+  return new RemediatorTelemetry(() =>
+    after(async () => {
+      // With the adapters the first remediation needs after its describe: one deferred chunk.
+      const powertools = await import('./first-use.js');
+      return configure({
+        logger: logger ?? new powertools.Logger({ serviceName: SERVICE_NAME }),
+        metrics:
+          metrics ??
+          new powertools.Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+      });
+    }),
+  );
 }
 
 /** Events are logged bounded: a few KB of JSON, never a 300 KB field in every log line. */

@@ -75,6 +75,26 @@ describe('deferredPort', () => {
     expect(loads).toBe(2);
   });
 
+  it('preload resolves once the adapter is loaded, and resolves too when the load fails', async () => {
+    // Prepare
+    let fail = true;
+    let loaded = false;
+    const counter = deferredPort<Counter>(METHODS, async () => {
+      if (fail) throw new Error('import failed');
+      loaded = true;
+      return new MemoryCounter();
+    });
+
+    // Act
+    const failed = await counter.preload();
+    fail = false;
+    await counter.preload();
+
+    // Assess
+    expect(failed).toBeUndefined();
+    expect(loaded).toBe(true);
+  });
+
   it('an error of the adapter reaches the caller unchanged', async () => {
     // Prepare
     const failure = new TypeError('denied');
