@@ -152,6 +152,7 @@ async function main(): Promise<number> {
           runtimes,
           {
             env: memberEnv(world, account),
+            endpoint: world.endpoint,
             accountId: account.accountId,
             topicArn: world.topicArn,
             modeMap: {

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createEc2Client } from '@sg-guard/aws';
 import { EMULATOR_CREDENTIALS, type MotoServer } from '@sg-guard/emulator';
-import { startCallCounter } from '../support/call-counter.js';
+import { SIMULATED_LATENCY_MS, startCallCounter } from '../support/call-counter.js';
 import { type BenchOutcome, infoRow } from '../support/report.js';
 import { formatMs, median, significant, timed } from '../support/stats.js';
 import { countAuditCalls } from './audit-calls.js';
@@ -28,9 +28,6 @@ export interface OrgAuditOptions {
 }
 
 const TARGET_OVERHEAD = 0.15;
-
-/** Added to every call in the second measurement: a round trip to AWS endpoints. */
-const SIMULATED_LATENCY_MS = 50;
 
 async function describeRegion(ec2: EC2Client): Promise<number> {
   let items = 0;

@@ -7,7 +7,7 @@
  */
 import { createDynamoDbClient, createEc2Client, createSnsClient } from '@sg-guard/aws';
 import type { MotoServer } from '@sg-guard/emulator';
-import { startCallCounter } from '../support/call-counter.js';
+import { SIMULATED_LATENCY_MS, startCallCounter } from '../support/call-counter.js';
 import { type BenchOutcome, type BenchRow, infoRow } from '../support/report.js';
 import { formatMs, median, timed } from '../support/stats.js';
 import { countRemediationCalls } from './call-counts.js';
@@ -30,9 +30,6 @@ export interface TimeToFixOptions {
 }
 
 const TARGET_RATIO = 1.3;
-
-/** Added to every call in the second measurement: a round trip to an AWS endpoint in region. */
-const SIMULATED_LATENCY_MS = 50;
 
 /** Medians of the three sides and the first (cold) invocation, in milliseconds. */
 interface SideMedians {

@@ -11,6 +11,12 @@ import { createServer, type IncomingMessage, request, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { nowMs } from './stats.js';
 
+/**
+ * What the benchmarks' latency passes add to every call: about a round trip to an AWS endpoint
+ * in region, which moto (answering at once) does not have.
+ */
+export const SIMULATED_LATENCY_MS = 50;
+
 /** One counted call. */
 export interface CountedCall {
   /** `ec2:DescribeSecurityGroupRules`, `sns:Publish`, … */
