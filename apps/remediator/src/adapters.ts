@@ -17,8 +17,8 @@ import type {
   createStsClient,
 } from '@sg-guard/aws';
 import { createEc2Client } from '@sg-guard/aws/clients/ec2';
+import { DefaultPolicyReader } from '@sg-guard/aws/default-policy';
 import { Ec2SecurityGroupGateway } from '@sg-guard/aws/ec2-gateway';
-import { DefaultPolicyReader } from '@sg-guard/aws/org-policy';
 import type {
   AccountPolicyReader,
   NoticePublisher,

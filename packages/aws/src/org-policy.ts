@@ -150,17 +150,4 @@ export class OrganizationsPolicyReader implements AccountPolicyReader {
   }
 }
 
-/**
- * The reader used when no org reader role is configured: every account gets the deployed
- * default mode, with source `default`, and no API call is made.
- *
- * @example
- * await new DefaultPolicyReader('notify').policyFor('111122223333') // → { mode: 'notify', source: { kind: 'default' }, … }
- */
-export class DefaultPolicyReader implements AccountPolicyReader {
-  constructor(private readonly defaultMode: Mode) {}
-
-  async policyFor(accountId: string): Promise<AccountPolicy> {
-    return { accountId, mode: this.defaultMode, source: { kind: 'default' }, warnings: [] };
-  }
-}
+export { DefaultPolicyReader } from './default-policy.js';
