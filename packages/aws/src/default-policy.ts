@@ -5,8 +5,8 @@
 import type { AccountPolicy, AccountPolicyReader, Mode } from '@sg-guard/remediation-core';
 
 /**
- * The reader used when no org reader role is configured: every account gets the deployed
- * default mode, with source `default`, and no API call is made.
+ * The reader used when there is no mode map to read (no `SG_GUARD_MODE_BUCKET`): every account
+ * gets the deployed default mode, with source `default`, and no API call is made.
  *
  * @example
  * await new DefaultPolicyReader('notify').policyFor('111122223333') // → { mode: 'notify', source: { kind: 'default' }, … }

@@ -9,7 +9,8 @@
  *   `src` the lead may apply.
  * - First remediation: a fresh process importing the bundle and handling one NON_COMPLIANT event
  *   against moto (cold caches, the ledger, the mode map) against a fresh process importing the
- *   floor's bundle and making the floor's five calls.
+ *   floor's bundle and making the floor's five calls; judged straight against moto, and repeated
+ *   through a proxy adding 50 ms per call (a diagnostic).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -182,17 +183,31 @@ export function runProcess(
 ): { ms: number; stdout: string } {
   const start = nowMs();
   const result = spawnSync(runtime.execPath, [...profileArgs(), ...args], {
-    env: { ...process.env, ...HANDLER_ENV, ...env, NODE_OPTIONS: '' },
+    env: processEnv(env),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
   const ms = nowMs() - start;
   if (result.status !== 0) {
-    throw new Error(
-      `${runtime.label}: node ${args.join(' ').slice(0, 300)} failed (${result.status ?? result.signal}):\n${result.stderr}`,
-    );
+    throw processFailed(runtime, args, result.status ?? result.signal, result.stderr);
   }
   return { ms, stdout: result.stdout };
+}
+
+/** A fresh process's environment: this one's, the handler's settings, `env`, no NODE_OPTIONS. */
+function processEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  return { ...process.env, ...HANDLER_ENV, ...env, NODE_OPTIONS: '' };
+}
+
+function processFailed(
+  runtime: NodeRuntime,
+  args: readonly string[],
+  status: number | string | null,
+  stderr: string,
+): Error {
+  return new Error(
+    `${runtime.label}: node ${args.join(' ').slice(0, 300)} failed (${status}):\n${stderr}`,
+  );
 }
 
 /**
@@ -207,7 +222,7 @@ function runProcessAsync(
   return new Promise((resolve, reject) => {
     const start = nowMs();
     const child = spawn(runtime.execPath, [...profileArgs(), ...args], {
-      env: { ...process.env, ...HANDLER_ENV, ...env, NODE_OPTIONS: '' },
+      env: processEnv(env),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -218,12 +233,7 @@ function runProcessAsync(
     child.on('close', (code, signal) => {
       const ms = nowMs() - start;
       if (code === 0) resolve({ ms });
-      else
-        reject(
-          new Error(
-            `${runtime.label}: node ${args.join(' ').slice(0, 300)} failed (${code ?? signal}):\n${stderr}`,
-          ),
-        );
+      else reject(processFailed(runtime, args, code ?? signal, stderr));
     });
   });
 }
